@@ -1,0 +1,278 @@
+"""Where the raw memory figures come from: a Dask cluster, or this machine.
+
+A source turns whatever its backend reports into :class:`WorkerSample`
+records, accepting the field names of every distributed release since 2022
+and never raising on bad data: a record it cannot read becomes a sample with
+no data. Sources know nothing about Jupyter.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import psutil
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from distributed import Client
+
+MAX_BYTES = 2**53
+"""Figures above this are implausible (8 PiB) and not exact as float64."""
+
+
+class SourceError(Exception):
+    """The source could not be read this time: the scheduler is gone or slow."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSample:
+    """One worker's raw figures, as read from its latest heartbeat.
+
+    ``process is None`` means the worker has sent no usable sample: a row with
+    no data. ``managed_bytes is None`` means the heartbeat cannot split
+    managed from unmanaged memory (releases before 2022.10 without the
+    scheduler's ``nbytes``).
+    """
+
+    address: str
+    name: str = ""
+    host: str = ""
+    nthreads: int = 0
+    memory_limit: int | None = None
+    status: str = "unknown"
+    time: float | None = None
+    process: int | None = None
+    managed_bytes: int | None = None
+    spilled: int = 0
+    spilled_disk: int = 0
+
+    @property
+    def has_data(self) -> bool:
+        """Whether the sample carries a usable process figure."""
+        return self.process is not None
+
+
+class Source(Protocol):
+    """Anything that can report every worker's raw memory figures."""
+
+    def read(self, timeout: float) -> list[WorkerSample]:
+        """Return one sample per worker, or raise :class:`SourceError`."""
+        ...
+
+    def close(self) -> None:
+        """Release what the source holds; reading after this is an error."""
+        ...
+
+
+def _bytes(value: object) -> int | None:
+    """Return ``value`` as a byte count, or ``None`` where it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if not 0 <= value <= MAX_BYTES:
+        return None
+    return int(value)
+
+
+def _spilled(metrics: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """Return (sizeof, disk) of the spilled keys, from any release's names."""
+    raw = metrics.get("spilled_bytes", metrics.get("spilled_nbytes"))
+    if raw is None:
+        return 0, 0
+    if isinstance(raw, dict):
+        return _bytes(raw.get("memory", 0)), _bytes(raw.get("disk", 0))
+    # Before 2022.02: one integer, the sizeof of the spilled keys.
+    return _bytes(raw), 0
+
+
+def _limit(value: object) -> int | None:
+    limit = _bytes(value)
+    return limit or None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def parse_worker(address: object, info: object) -> WorkerSample:
+    """Read one worker's entry of the scheduler's ``identity()``.
+
+    Never raises: a record that is not what any release sends gives a sample
+    with no data, keeping whatever identity it could read.
+    """
+    address = _text(address)
+    if not isinstance(info, dict):
+        return WorkerSample(address=address)
+    nthreads = info.get("nthreads")
+    status = info.get("status")
+    identity: dict[str, Any] = {
+        "address": address,
+        "name": _text(info.get("name", "")),
+        "host": _text(info.get("host", "")),
+        "nthreads": nthreads if isinstance(nthreads, int) and nthreads > 0 else 0,
+        "memory_limit": _limit(info.get("memory_limit")),
+        "status": getattr(status, "name", status) if status else "unknown",
+    }
+    identity["status"] = _text(identity["status"])
+    metrics = info.get("metrics")
+    if not isinstance(metrics, dict):
+        return WorkerSample(**identity)
+
+    process = _bytes(metrics.get("memory"))
+    spilled, spilled_disk = _spilled(metrics)
+    sample_time = metrics.get("time")
+    if not isinstance(sample_time, int | float) or not math.isfinite(sample_time):
+        sample_time = None
+    if process is None or spilled is None or spilled_disk is None:
+        return WorkerSample(**identity, time=sample_time)
+
+    if "managed_bytes" in metrics:
+        managed = _bytes(metrics["managed_bytes"])
+        if managed is None:
+            return WorkerSample(**identity, time=sample_time)
+    else:
+        # Releases before 2022.10: the scheduler's own count of every key the
+        # worker holds, in memory and spilled, where a lean read fetched it.
+        managed = _bytes(info.get("nbytes"))
+    return WorkerSample(
+        **identity,
+        time=sample_time,
+        process=process,
+        managed_bytes=managed,
+        spilled=spilled,
+        spilled_disk=spilled_disk,
+    )
+
+
+def parse_identity(identity: object) -> list[WorkerSample]:
+    """Read every worker of a scheduler's ``identity()`` reply."""
+    workers = identity.get("workers") if isinstance(identity, dict) else None
+    if not isinstance(workers, dict):
+        msg = f"the scheduler's reply has no workers table: {type(identity)}"
+        raise SourceError(msg)
+    return [parse_worker(address, info) for address, info in workers.items()]
+
+
+class DaskSource:
+    """Reads every worker's figures from a Dask scheduler.
+
+    One scheduler call per read, always with ``n_workers=-1``, run on the
+    client's own event loop and bounded by a timeout, so that a dead or slow
+    scheduler costs one timeout and not distributed's 30 s connect retries.
+
+    Parameters
+    ----------
+    client
+        A ``distributed.Client``, synchronous or asynchronous, running.
+    """
+
+    def __init__(self, client: Client) -> None:
+        from distributed import Client
+
+        if not isinstance(client, Client):
+            msg = (
+                "client must be a distributed.Client, got "
+                f"{type(client).__name__}; make one with "
+                "`from distributed import Client; client = Client()`"
+            )
+            raise TypeError(msg)
+        if client.status in {"closing", "closed"}:
+            msg = (
+                "the client is closed; make a new one with "
+                "`client = Client(<scheduler address>)` and pass it in"
+            )
+            raise ValueError(msg)
+        self.client = client
+
+    @property
+    def status(self) -> str:
+        """The client's connection status, as distributed reports it."""
+        return str(self.client.status)
+
+    async def _identity(self) -> object:
+        scheduler = self.client.scheduler
+        if scheduler is None:
+            msg = "the client has no scheduler connection"
+            raise SourceError(msg)
+        return await scheduler.identity(n_workers=-1)
+
+    def read(self, timeout: float) -> list[WorkerSample]:
+        """Return every worker's sample, or raise :class:`SourceError`."""
+        from distributed.utils import sync
+
+        # Client.scheduler_info() would hide a dead scheduler behind its
+        # cached copy; asking the client's status first never blocks.
+        status = self.status
+        if status != "running":
+            msg = f"the client is {status}"
+            raise SourceError(msg)
+        loop = self.client.loop
+        if loop is None:
+            msg = "the client has no event loop"
+            raise SourceError(msg)
+        try:
+            reply = sync(loop, self._identity, callback_timeout=timeout)
+        except SourceError:
+            raise
+        except (OSError, TimeoutError, RuntimeError) as error:
+            msg = f"the scheduler did not answer: {error or type(error).__name__}"
+            raise SourceError(msg) from error
+        except Exception as error:
+            msg = f"the scheduler call failed: {type(error).__name__}: {error}"
+            raise SourceError(msg) from error
+        return parse_identity(reply)
+
+    def close(self) -> None:
+        """Forget the client; the client itself belongs to the caller."""
+
+
+class ProcessSource:
+    """Reads this kernel's process and its children with psutil.
+
+    For use without a Dask cluster: each process is a row, with all its memory
+    unmanaged (nothing here is Dask's).
+    """
+
+    def __init__(self, pid: int | None = None) -> None:
+        self.process = psutil.Process(pid if pid is not None else os.getpid())
+
+    def read(self, timeout: float) -> list[WorkerSample]:  # noqa: ARG002
+        """Return one sample for the process and one for each descendant."""
+        samples = []
+        limit = psutil.virtual_memory().total
+        try:
+            processes = [self.process, *self.process.children(recursive=True)]
+        except psutil.Error as error:
+            msg = f"cannot read process {self.process.pid}: {error}"
+            raise SourceError(msg) from error
+        now = time.time()
+        for proc in processes:
+            try:
+                with proc.oneshot():
+                    rss = proc.memory_info().rss
+                    name = proc.name()
+            except psutil.Error:
+                continue
+            samples.append(
+                WorkerSample(
+                    address=f"pid://{proc.pid}",
+                    name=f"{name} ({proc.pid})",
+                    host=os.uname().nodename,
+                    nthreads=1,
+                    memory_limit=limit,
+                    status="running",
+                    time=now,
+                    process=rss,
+                    managed_bytes=0,
+                )
+            )
+        return samples
+
+    def close(self) -> None:
+        """Nothing to release."""
