@@ -8,6 +8,7 @@ no data. Sources know nothing about Jupyter.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
 import time
@@ -159,6 +160,13 @@ def parse_identity(identity: object) -> list[WorkerSample]:
     return [parse_worker(address, info) for address, info in workers.items()]
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class DaskSource:
     """Reads every worker's figures from a Dask scheduler.
 
@@ -215,6 +223,10 @@ class DaskSource:
         loop = self.client.loop
         if loop is None:
             msg = "the client has no event loop"
+            raise SourceError(msg)
+        if _running_loop() is getattr(loop, "asyncio_loop", None):
+            # Waiting here would block the very loop that must answer.
+            msg = "cannot read synchronously from the client's own event loop"
             raise SourceError(msg)
         try:
             reply = sync(loop, self._identity, callback_timeout=timeout)

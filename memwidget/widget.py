@@ -85,6 +85,7 @@ def _row_dict(row: WorkerRow) -> dict[str, Any]:
         "has_data": row.breakdown is not None,
         "split_known": row.split_known,
         "age": row.age,
+        "sample_time": sample.time,
     }
 
 
@@ -299,8 +300,9 @@ class MemoryWidget(anywidget.AnyWidget):
             "workers": {address: {...}}}``. Each inner dict holds the eight
             breakdown fields and ``spilled_disk`` as ints (bytes) and
             ``memory_limit`` (int, or ``None`` for no limit); workers also
-            carry ``name``, ``host``, ``status``, ``age`` (seconds) and
-            ``has_data``. A worker with no data has ``None`` for every figure.
+            carry ``name``, ``host``, ``status``, ``has_data``,
+            ``split_known``, ``sample_time`` (the worker's clock) and ``age``
+            (seconds since then). A worker with no data has ``None`` for every figure.
             Before the first poll, reads the source once.
         """
         if self._tick_count == 0 and not self._stop.is_set():

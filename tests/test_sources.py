@@ -1,0 +1,174 @@
+"""Reading heartbeats from every distributed release, good and bad."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from memwidget.sources import (
+    MAX_BYTES,
+    SourceError,
+    WorkerSample,
+    parse_identity,
+    parse_worker,
+)
+from memwidget.tracker import Tracker
+from test_breakdown import assert_invariants
+
+GIB = 2**30
+
+
+def heartbeat(**metrics):
+    base = {"memory": 500, "managed_bytes": 200, "time": 1000.0}
+    base.update(metrics)
+    base = {k: v for k, v in base.items() if v is not ...}
+    return {
+        "name": "w",
+        "host": "127.0.0.1",
+        "nthreads": 2,
+        "memory_limit": GIB,
+        "status": "running",
+        "metrics": base,
+    }
+
+
+NEW = {"spilled_bytes": {"memory": 50, "disk": 40}}
+
+# (id, record, expected (process, managed_bytes, spilled, disk) or None = no data)
+RECORDS = [
+    ("current release", heartbeat(**NEW), (500, 200, 50, 40)),
+    (
+        "2022.02-2022.09: spilled_nbytes dict, no managed_bytes, no nbytes",
+        heartbeat(managed_bytes=..., spilled_nbytes={"memory": 50, "disk": 40}),
+        (500, None, 50, 40),
+    ),
+    (
+        "2022.02-2022.09 with the scheduler's nbytes from a lean read",
+        {
+            **heartbeat(managed_bytes=..., spilled_nbytes={"memory": 5, "disk": 4}),
+            "nbytes": 300,
+        },
+        (500, 300, 5, 4),
+    ),
+    (
+        "before 2022.02: spilled_nbytes is one integer",
+        heartbeat(managed_bytes=..., spilled_nbytes=70),
+        (500, None, 70, 0),
+    ),
+    ("before 2022.02: memory None before first sample", heartbeat(memory=None), None),
+    ("no metrics at all (no heartbeat yet)", {"name": "w", "status": "init"}, None),
+    ("metrics is None", {**heartbeat(), "metrics": None}, None),
+    ("metrics is a list", {**heartbeat(), "metrics": [1, 2]}, None),
+    ("record is None", None, None),
+    ("record is a string", "tcp://nonsense", None),
+    ("memory missing", heartbeat(memory=...), None),
+    ("memory negative", heartbeat(memory=-1), None),
+    ("memory NaN", heartbeat(memory=float("nan")), None),
+    ("memory infinite", heartbeat(memory=float("inf")), None),
+    ("memory a string", heartbeat(memory="500"), None),
+    ("memory a bool", heartbeat(memory=True), None),
+    ("memory huge", heartbeat(memory=10**30), None),
+    ("memory a float", heartbeat(memory=500.0, **NEW), (500, 200, 50, 40)),
+    ("managed_bytes None", heartbeat(managed_bytes=None), None),
+    ("managed_bytes negative", heartbeat(managed_bytes=-10), None),
+    ("managed_bytes a string", heartbeat(managed_bytes="x"), None),
+    (
+        "spilled_bytes None means none spilled",
+        heartbeat(spilled_bytes=None),
+        (500, 200, 0, 0),
+    ),
+    ("spilled_bytes missing keys", heartbeat(spilled_bytes={}), (500, 200, 0, 0)),
+    (
+        "spilled_bytes negative",
+        heartbeat(spilled_bytes={"memory": -5, "disk": 0}),
+        None,
+    ),
+    (
+        "old and new spill names mixed: the new one wins",
+        heartbeat(spilled_bytes={"memory": 1, "disk": 2}, spilled_nbytes=99),
+        (500, 200, 1, 2),
+    ),
+    (
+        "process below managed",
+        heartbeat(memory=100, managed_bytes=900),
+        (100, 900, 0, 0),
+    ),
+    ("time missing", heartbeat(time=...), (500, 200, 0, 0)),
+    ("time NaN", heartbeat(time=float("nan")), (500, 200, 0, 0)),
+    ("time a string", heartbeat(time="now"), (500, 200, 0, 0)),
+]
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"), [r[1:] for r in RECORDS], ids=[r[0] for r in RECORDS]
+)
+def test_malformed_records_give_a_correct_row_or_no_data(record, expected):
+    sample = parse_worker("tcp://10.0.0.1:1234", record)
+    assert sample.address == "tcp://10.0.0.1:1234"
+    if expected is None:
+        assert not sample.has_data
+    else:
+        got = (
+            sample.process,
+            sample.managed_bytes,
+            sample.spilled,
+            sample.spilled_disk,
+        )
+        assert got == expected
+
+    tracker = Tracker(window=30)
+    tick = tracker.update([sample], now=1001.0)
+    (row,) = tick.rows
+    assert (row.breakdown is None) == (expected is None)
+    assert_invariants(tick.cluster)
+    if row.breakdown is not None:
+        assert_invariants(row.breakdown)
+        assert row.split_known == (expected[1] is not None)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("memory_limit", 0, None),
+        ("memory_limit", None, None),
+        ("memory_limit", -5, None),
+        ("memory_limit", "1GiB", None),
+        ("memory_limit", GIB, GIB),
+        ("name", None, ""),
+        ("name", 7, "7"),
+        ("nthreads", "two", 0),
+        ("status", None, "unknown"),
+    ],
+)
+def test_identity_fields_are_read_leniently(field, value, expected):
+    sample = parse_worker("a", {**heartbeat(), field: value})
+    attribute = {"memory": "process"}.get(field, field)
+    assert getattr(sample, attribute) == expected
+
+
+def test_a_status_enum_is_read_by_name():
+    class Status:
+        name = "paused"
+
+    assert parse_worker("a", {**heartbeat(), "status": Status()}).status == "paused"
+
+
+def test_a_reply_without_a_workers_table_is_a_source_error():
+    with pytest.raises(SourceError, match="no workers table"):
+        parse_identity({"type": "Scheduler"})
+    with pytest.raises(SourceError):
+        parse_identity(None)
+
+
+def test_every_worker_of_a_reply_is_read():
+    reply = {"workers": {f"tcp://h:{i}": heartbeat() for i in range(50)}}
+    samples = parse_identity(reply)
+    assert [s.address for s in samples] == [f"tcp://h:{i}" for i in range(50)]
+    assert all(s.has_data for s in samples)
+
+
+def test_max_bytes_is_exact_in_float64():
+    assert float(MAX_BYTES) == MAX_BYTES
+    assert math.isfinite(float(MAX_BYTES))
+    assert WorkerSample("a").process is None
