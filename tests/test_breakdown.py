@@ -7,17 +7,9 @@ from hypothesis import strategies as st
 from memwidget import MemoryBreakdown
 from memwidget.breakdown import EMPTY, FIELDS
 
+from helpers import assert_invariants
+
 byte_counts = st.integers(min_value=-(2**40), max_value=2**50)
-
-
-def assert_invariants(b: MemoryBreakdown) -> None:
-    figures = b.to_dict()
-    assert set(figures) == set(FIELDS)
-    assert all(isinstance(v, int) and v >= 0 for v in figures.values()), figures
-    assert b.process == b.managed_in_memory + b.unmanaged
-    assert b.unmanaged == b.unmanaged_old + b.unmanaged_recent
-    assert b.optimistic == b.managed_in_memory + b.unmanaged_old
-    assert b.managed == b.managed_in_memory + b.managed_spilled
 
 
 @given(

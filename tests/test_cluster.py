@@ -9,15 +9,16 @@ import dask.config
 import pytest
 from distributed import Client, LocalCluster
 
-from conftest import (
+from memwidget import MemoryWidget
+
+from helpers import (
     CLUSTER_KWARGS,
+    assert_invariants,
     hold_unmanaged,
     memwidget_threads,
     poll_until,
     release_unmanaged,
 )
-from memwidget import MemoryWidget
-from test_breakdown import assert_invariants
 
 pytestmark = pytest.mark.cluster
 MIB = 2**20
@@ -59,7 +60,7 @@ def test_reports_every_worker_with_process_memory(client, widget):
 
 
 def test_scattered_data_shows_as_managed_in_memory(client, widget):
-    address = sorted(client.scheduler_info(n_workers=-1)["workers"])[0]
+    address = min(client.scheduler_info(n_workers=-1)["workers"])
     future = client.scatter(b"x" * (64 * MIB), workers=[address])
     row = fresh(
         widget,
@@ -112,7 +113,7 @@ def test_unmanaged_jump_is_recent_then_old_and_freeing_lowers_old_at_once(
 
 
 def test_spilled_keys_show_as_managed_spilled_and_on_disk(client, widget):
-    address = sorted(client.scheduler_info(n_workers=-1)["workers"])[0]
+    address = min(client.scheduler_info(n_workers=-1)["workers"])
     futures = [
         client.scatter(bytes([i]) * (8 * MIB), workers=[address]) for i in range(3)
     ]
@@ -158,7 +159,7 @@ def test_snapshot_matches_the_schedulers_own_breakdown_at_rest():
         LocalCluster(**CLUSTER_KWARGS) as cluster,
         Client(cluster) as client,
     ):
-        address = sorted(client.scheduler_info(n_workers=-1)["workers"])[0]
+        address = min(client.scheduler_info(n_workers=-1)["workers"])
         future = client.scatter(b"y" * (16 * MIB), workers=[address])
         client.run(hold_unmanaged, 32 * MIB, workers=[address])
         widget = MemoryWidget(client, interval=0.25)

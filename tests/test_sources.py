@@ -14,7 +14,8 @@ from memwidget.sources import (
     parse_worker,
 )
 from memwidget.tracker import Tracker
-from test_breakdown import assert_invariants
+
+from helpers import assert_invariants
 
 GIB = 2**30
 

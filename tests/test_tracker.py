@@ -7,7 +7,8 @@ import pytest
 from memwidget.sources import WorkerSample
 from memwidget.tracker import Tracker, cluster_limit, heartbeat_interval
 from memwidget.wire import BYTES_PER_WORKER, HAS_DATA, SPLIT_UNKNOWN, encode_columns
-from test_breakdown import assert_invariants
+
+from helpers import assert_invariants
 
 MIB = 2**20
 
