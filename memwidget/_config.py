@@ -20,7 +20,11 @@ def seconds(name: str, value: object, *, allow_zero: bool) -> float:
         )
         raise TypeError(msg)
     try:
-        result = float(parse_timedelta(value, default="seconds"))
+        result = (
+            float(value)
+            if not isinstance(value, str)
+            else float(parse_timedelta(value, default="seconds"))
+        )
     except (ValueError, KeyError, TypeError) as error:
         msg = (
             f"{name} must be a number of seconds or a time string such as "

@@ -327,7 +327,11 @@ class MemoryWidget(anywidget.AnyWidget):
 
     def close(self) -> None:
         """Stop polling and close the widget; nothing it started keeps running."""
-        self._stop.set()
+        stop = getattr(self, "_stop", None)
+        if stop is None:  # __init__ failed before it started anything
+            super().close()
+            return
+        stop.set()
         thread = getattr(self, "_thread", None)
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=max(5.0, 2 * self.interval))

@@ -1,0 +1,49 @@
+"""The widget in a real JupyterLab and Notebook 7, driven as a user would."""
+
+from __future__ import annotations
+
+import re
+
+from jupyter_harness import assert_no_widget_errors, notebook_panel, open_and_run
+from playwright.sync_api import expect
+
+CLUSTER_CELLS = [
+    "from distributed import Client, LocalCluster\n"
+    "from memwidget import MemoryWidget\n"
+    "\n"
+    "cluster = LocalCluster(\n"
+    "    n_workers=2,\n"
+    "    threads_per_worker=1,\n"
+    '    memory_limit="1GiB",\n'
+    '    dashboard_address="127.0.0.1:0",\n'
+    "    processes=True,\n"
+    ")\n"
+    "client = Client(cluster)\n"
+    "client.wait_for_workers(2)",
+    "w = MemoryWidget(client, interval=0.5)\nw",
+    'print(f"memwidget-test workers={len(client.nthreads())}")',
+]
+
+WIDGET_TIMEOUT = 30_000
+
+
+def test_widget_renders_one_row_per_worker(
+    page, jupyter_server, page_errors, screenshot
+):
+    path = jupyter_server.write_notebook("workers.ipynb", CLUSTER_CELLS)
+    open_and_run(page, jupyter_server, path)
+    expect(page.get_by_text("memwidget-test workers=2")).to_be_visible()
+
+    notebook = notebook_panel(page)
+    notebook.get_by_role("button", name="Workers", exact=True).click(
+        timeout=WIDGET_TIMEOUT
+    )
+
+    worker_rows = notebook.get_by_role("row", name=re.compile(r"^[01]$"))
+    expect(worker_rows).to_have_count(2, timeout=WIDGET_TIMEOUT)
+    expect(notebook.get_by_role("row", name="0", exact=True)).to_have_count(1)
+    expect(notebook.get_by_role("row", name="1", exact=True)).to_have_count(1)
+
+    screenshot("workers")
+    assert_no_widget_errors(page)
+    page_errors.assert_none()
