@@ -1,0 +1,27 @@
+/** A small element builder. Strings become text nodes, never markup. */
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    element.setAttribute(name, value);
+  }
+  element.append(...children);
+  return element;
+}
+
+/** Set a text only when it changed: cheaper, and keeps text selections. */
+export function setText(element: Element, value: string): void {
+  if (element.textContent !== value) {
+    element.textContent = value;
+  }
+}
+
+export function setAttr(element: Element, name: string, value: string): void {
+  if (element.getAttribute(name) !== value) {
+    element.setAttribute(name, value);
+  }
+}
