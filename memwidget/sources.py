@@ -9,6 +9,7 @@ no data. Sources know nothing about Jupyter.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import os
 import time
@@ -17,10 +18,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import psutil
 
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from distributed import Client
+    from distributed.core import PooledRPCCall, rpc
+
+    SchedulerRPC = rpc | PooledRPCCall
 
 MAX_BYTES = 2**53
 """Figures above this are implausible (8 PiB) and not exact as float64."""
@@ -167,20 +174,71 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+LEAN_HANDLER = "memwidget_memory_inputs"
+"""The scheduler RPC that the lean read installs and then calls."""
+
+# Compiled into a module of its own that cannot be imported, so that
+# cloudpickle sends these functions by value: the scheduler does not need
+# memwidget installed. Keep it to the standard library and attributes that
+# every WorkerState since 2022 has.
+_LEAN_CODE = f"""
+def memory_inputs(scheduler):
+    keys = ("memory", "managed_bytes", "spilled_bytes", "spilled_nbytes", "time")
+    workers = {{}}
+    for address, ws in scheduler.workers.items():
+        metrics = ws.metrics
+        workers[address] = {{
+            "name": ws.name,
+            "host": ws.host,
+            "nthreads": ws.nthreads,
+            "memory_limit": ws.memory_limit,
+            "status": getattr(ws.status, "name", ws.status),
+            "nbytes": ws.nbytes,
+            "metrics": {{k: metrics[k] for k in keys if k in metrics}},
+        }}
+    return {{"workers": workers}}
+
+
+def install(dask_scheduler):
+    def {LEAN_HANDLER}():
+        return memory_inputs(dask_scheduler)
+
+    dask_scheduler.handlers["{LEAN_HANDLER}"] = {LEAN_HANDLER}
+    return True
+"""
+
+
+def _lean_functions() -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": "memwidget_on_scheduler"}
+    exec(compile(_LEAN_CODE, "<memwidget_on_scheduler>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
 class DaskSource:
     """Reads every worker's figures from a Dask scheduler.
 
-    One scheduler call per read, always with ``n_workers=-1``, run on the
-    client's own event loop and bounded by a timeout, so that a dead or slow
-    scheduler costs one timeout and not distributed's 30 s connect retries.
+    One scheduler call per read, run on the client's own event loop and
+    bounded by a timeout, so that a dead or slow scheduler costs one timeout
+    and not distributed's 30 s connect retries.
 
     Parameters
     ----------
     client
         A ``distributed.Client``, synchronous or asynchronous, running.
+    lean
+        Read only the figures memwidget needs, through a small handler this
+        source installs on the scheduler once (a few bytes per worker instead
+        of every worker's whole metrics). Where the scheduler refuses it (no
+        pickled functions allowed), the source falls back, once and for good,
+        to ``identity(n_workers=-1)``, which every scheduler answers.
+
+    Notes
+    -----
+    ``identity`` is called with ``n_workers=-1``: distributed 2025.4 to 2026.6
+    otherwise return only 5 workers.
     """
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, *, lean: bool = True) -> None:
         from distributed import Client
 
         if not isinstance(client, Client):
@@ -197,6 +255,8 @@ class DaskSource:
             )
             raise ValueError(msg)
         self.client = client
+        self.lean = lean
+        self._installed_on: str | None = None
 
     @property
     def status(self) -> str:
@@ -208,7 +268,47 @@ class DaskSource:
         if scheduler is None:
             msg = "the client has no scheduler connection"
             raise SourceError(msg)
+        if self.lean:
+            try:
+                return await self._lean_identity(scheduler)
+            except (OSError, asyncio.TimeoutError):
+                raise
+            except Exception as error:  # noqa: BLE001 - any refusal means fall back
+                logger.info(
+                    "memwidget: the scheduler refused the lean read (%s: %s); "
+                    "reading its full identity instead",
+                    type(error).__name__,
+                    error,
+                )
+                self.lean = False
         return await scheduler.identity(n_workers=-1)
+
+    async def _lean_identity(self, scheduler: SchedulerRPC) -> object:
+        address = str(scheduler.address)
+        if self._installed_on != address:
+            # Once per scheduler: a restarted one has lost the handler.
+            await self._install(scheduler)
+            self._installed_on = address
+        try:
+            return await getattr(scheduler, LEAN_HANDLER)()
+        except (OSError, asyncio.TimeoutError):
+            raise
+        except Exception:  # noqa: BLE001 - a new scheduler at the same address
+            await self._install(scheduler)
+            return await getattr(scheduler, LEAN_HANDLER)()
+
+    async def _install(self, scheduler: SchedulerRPC) -> None:
+        from distributed.protocol.pickle import dumps
+
+        response = await scheduler.run_function(
+            function=dumps(_lean_functions()["install"]),  # type: ignore[no-untyped-call]
+            args=dumps(()),  # type: ignore[no-untyped-call]
+            kwargs=dumps({}),  # type: ignore[no-untyped-call]
+            wait=True,
+        )
+        if response.get("status") != "OK":
+            msg = f"installing the lean read failed: {response.get('exception')}"
+            raise SourceError(msg)
 
     def read(self, timeout: float) -> list[WorkerSample]:
         """Return every worker's sample, or raise :class:`SourceError`."""
