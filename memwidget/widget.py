@@ -287,6 +287,9 @@ class MemoryWidget(anywidget.AnyWidget):
                 "memory_limit": tick.cluster_limit,
                 "workers": len(tick.rows),
                 "workers_with_data": sum(r.breakdown is not None for r in tick.rows),
+                "workers_split_unknown": sum(
+                    r.breakdown is not None and not r.split_known for r in tick.rows
+                ),
             }
             self._meta = self._meta_dict()
 
