@@ -13,6 +13,7 @@ bytes, and every record satisfies the invariants::
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +31,17 @@ FIELDS = (
     "spilled_disk",
 )
 """Every figure of a breakdown, in the order users read them."""
+
+_INDEPENDENT = tuple(
+    attrgetter(name)
+    for name in (
+        "process",
+        "managed_in_memory",
+        "managed_spilled",
+        "unmanaged_old",
+        "spilled_disk",
+    )
+)
 
 
 def managed_in_memory_of(process: int, managed_bytes: int, spilled: int) -> int:
@@ -159,14 +171,8 @@ class MemoryBreakdown:
         cluster's ``unmanaged_old`` is the sum of each worker's window, not the
         minimum of a summed series.
         """
-        process = in_memory = spilled = old = disk = 0
-        for part in parts:
-            process += part.process
-            in_memory += part.managed_in_memory
-            spilled += part.managed_spilled
-            old += part.unmanaged_old
-            disk += part.spilled_disk
-        return cls(process, in_memory, spilled, old, disk)
+        parts = parts if isinstance(parts, list | tuple) else list(parts)
+        return cls(*(sum(map(figure, parts)) for figure in _INDEPENDENT))
 
     def __add__(self, other: MemoryBreakdown) -> MemoryBreakdown:
         """Add two breakdowns: the same as :meth:`total` of both."""

@@ -22,8 +22,6 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from distributed import Client
     from distributed.core import PooledRPCCall, rpc
 
@@ -88,17 +86,6 @@ def _bytes(value: object) -> int | None:
     return int(value)
 
 
-def _spilled(metrics: Mapping[str, Any]) -> tuple[int | None, int | None]:
-    """Return (sizeof, disk) of the spilled keys, from any release's names."""
-    raw = metrics.get("spilled_bytes", metrics.get("spilled_nbytes"))
-    if raw is None:
-        return 0, 0
-    if isinstance(raw, dict):
-        return _bytes(raw.get("memory", 0)), _bytes(raw.get("disk", 0))
-    # Before 2022.02: one integer, the sizeof of the spilled keys.
-    return _bytes(raw), 0
-
-
 def _limit(value: object) -> int | None:
     limit = _bytes(value)
     return limit or None
@@ -114,57 +101,169 @@ def parse_worker(address: object, info: object) -> WorkerSample:
     Never raises: a record that is not what any release sends gives a sample
     with no data, keeping whatever identity it could read.
     """
-    address = _text(address)
     if not isinstance(info, dict):
-        return WorkerSample(address=address)
-    nthreads = info.get("nthreads")
-    status = info.get("status")
-    identity: dict[str, Any] = {
-        "address": address,
-        "name": _text(info.get("name", "")),
-        "host": _text(info.get("host", "")),
-        "nthreads": nthreads if isinstance(nthreads, int) and nthreads > 0 else 0,
-        "memory_limit": _limit(info.get("memory_limit")),
-        "status": getattr(status, "name", status) if status else "unknown",
-    }
-    identity["status"] = _text(identity["status"])
+        return WorkerSample(address=_text(address))
     metrics = info.get("metrics")
     if not isinstance(metrics, dict):
-        return WorkerSample(**identity)
+        metrics = {}
+    flags = _HAS_MANAGED if "managed_bytes" in metrics else 0
+    spilled = metrics.get("spilled_bytes", metrics.get("spilled_nbytes"))
+    spilled_disk: object = 0
+    if spilled is not None:
+        flags |= _HAS_SPILLED
+        if isinstance(spilled, dict):
+            spilled, spilled_disk = spilled.get("memory", 0), spilled.get("disk", 0)
+    return _sample(
+        address,
+        info.get("name", ""),
+        info.get("host", ""),
+        info.get("nthreads"),
+        info.get("memory_limit"),
+        info.get("status"),
+        info.get("nbytes"),
+        flags,
+        metrics.get("memory"),
+        metrics.get("managed_bytes"),
+        spilled,
+        spilled_disk,
+        metrics.get("time"),
+    )
 
-    process = _bytes(metrics.get("memory"))
-    spilled, spilled_disk = _spilled(metrics)
-    sample_time = metrics.get("time")
+
+_HAS_MANAGED = 1
+"""The heartbeat has ``managed_bytes`` (distributed 2022.10 and later)."""
+_HAS_SPILLED = 2
+"""The heartbeat has ``spilled_bytes`` or ``spilled_nbytes``."""
+
+
+def _sample(  # noqa: PLR0917 - one argument per column of the lean read
+    address: object,
+    name: object,
+    host: object,
+    nthreads: object,
+    memory_limit: object,
+    status: object,
+    nbytes: object,
+    flags: object,
+    memory: object,
+    managed_bytes: object,
+    spilled: object,
+    spilled_disk: object,
+    sample_time: object,
+) -> WorkerSample:
+    """Build a sample from one worker's raw inputs, as the lean read lists them.
+
+    ``spilled`` and ``spilled_disk`` are the heartbeat's ``{"memory",
+    "disk"}``, or the one integer of releases before 2022.02 and 0.
+    """
+    status = getattr(status, "name", status) if status else "unknown"
+    identity: dict[str, Any] = {
+        "address": _text(address),
+        "name": _text(name),
+        "host": _text(host),
+        "nthreads": nthreads if isinstance(nthreads, int) and nthreads > 0 else 0,
+        "memory_limit": _limit(memory_limit),
+        "status": _text(status),
+    }
+    flags = flags if isinstance(flags, int) else 0
+    process = _bytes(memory)
+    spilled_bytes: int | None = 0
+    disk_bytes: int | None = 0
+    if flags & _HAS_SPILLED:
+        spilled_bytes, disk_bytes = _bytes(spilled), _bytes(spilled_disk)
     if not isinstance(sample_time, int | float) or not math.isfinite(sample_time):
         sample_time = None
-    if process is None or spilled is None or spilled_disk is None:
+    if process is None or spilled_bytes is None or disk_bytes is None:
         return WorkerSample(**identity, time=sample_time)
 
-    if "managed_bytes" in metrics:
-        managed = _bytes(metrics["managed_bytes"])
+    if flags & _HAS_MANAGED:
+        managed = _bytes(managed_bytes)
         if managed is None:
             return WorkerSample(**identity, time=sample_time)
     else:
         # Releases before 2022.10: the scheduler's own count of every key the
         # worker holds, in memory and spilled, where a lean read fetched it.
-        managed = _bytes(info.get("nbytes"))
+        managed = _bytes(nbytes)
     return WorkerSample(
         **identity,
         time=sample_time,
         process=process,
         managed_bytes=managed,
-        spilled=spilled,
-        spilled_disk=spilled_disk,
+        spilled=spilled_bytes,
+        spilled_disk=disk_bytes,
     )
 
 
-def parse_identity(identity: object) -> list[WorkerSample]:
-    """Read every worker of a scheduler's ``identity()`` reply."""
+def parse_identity(
+    identity: object, cache: dict[tuple[object, ...], WorkerSample] | None = None
+) -> list[WorkerSample]:
+    """Read every worker of a scheduler's ``identity()`` or lean reply.
+
+    Parameters
+    ----------
+    identity
+        ``{"workers": {address: info}}``, as ``identity()`` answers, or
+        ``{"columns": {name: [value per worker]}}``, as the lean read does.
+    cache
+        For lean replies: the samples of the previous reply, keyed by their
+        raw inputs, replaced here by this reply's. A worker whose inputs did
+        not change since (most of them, in a large cluster, whose workers send
+        a heartbeat every few tens of seconds) keeps its sample object, which
+        :class:`~memwidget.tracker.Tracker` then need not recompute.
+    """
+    if isinstance(identity, dict) and isinstance(identity.get("columns"), dict):
+        return _parse_columns(identity["columns"], cache)
     workers = identity.get("workers") if isinstance(identity, dict) else None
     if not isinstance(workers, dict):
         msg = f"the scheduler's reply has no workers table: {type(identity)}"
         raise SourceError(msg)
     return [parse_worker(address, info) for address, info in workers.items()]
+
+
+LEAN_COLUMNS = (
+    "address",
+    "name",
+    "host",
+    "nthreads",
+    "memory_limit",
+    "status",
+    "nbytes",
+    "flags",
+    "memory",
+    "managed_bytes",
+    "spilled",
+    "spilled_disk",
+    "time",
+)
+"""The lean reply's columns, in the order of :func:`_sample`'s arguments."""
+
+
+def _parse_columns(
+    columns: dict[str, Any], cache: dict[tuple[object, ...], WorkerSample] | None
+) -> list[WorkerSample]:
+    try:
+        lists = [columns[name] for name in LEAN_COLUMNS]
+        raws = list(zip(*lists, strict=True))
+    except (KeyError, TypeError, ValueError) as error:
+        msg = f"the scheduler's lean reply is malformed: {error!r}"
+        raise SourceError(msg) from error
+    previous = cache if cache is not None else {}
+    fresh: dict[tuple[object, ...], WorkerSample] = {}
+    samples = []
+    for raw in raws:
+        try:
+            # Equal inputs give an equal sample. (1, 1.0 and True are equal
+            # keys but not equal inputs; no release sends a figure's type
+            # changing from one heartbeat to the next.)
+            sample = previous.get(raw) or _sample(*raw)
+            fresh[raw] = sample
+        except TypeError:  # an unhashable value: read it, without the cache
+            sample = _sample(*raw)
+        samples.append(sample)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
+    return samples
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -174,8 +273,11 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-LEAN_HANDLER = "memwidget_memory_inputs"
+LEAN_HANDLER = "memwidget_memory_columns"
 """The scheduler RPC that the lean read installs and then calls."""
+
+_INSTALLED_ON: set[str] = set()
+"""Addresses of the schedulers this kernel has installed the handler on."""
 
 # Compiled into a module of its own that cannot be imported, so that
 # cloudpickle sends these functions by value: the scheduler does not need
@@ -183,20 +285,32 @@ LEAN_HANDLER = "memwidget_memory_inputs"
 # every WorkerState since 2022 has.
 _LEAN_CODE = f"""
 def memory_inputs(scheduler):
-    keys = ("memory", "managed_bytes", "spilled_bytes", "spilled_nbytes", "time")
-    workers = {{}}
-    for address, ws in scheduler.workers.items():
-        metrics = ws.metrics
-        workers[address] = {{
-            "name": ws.name,
-            "host": ws.host,
-            "nthreads": ws.nthreads,
-            "memory_limit": ws.memory_limit,
-            "status": getattr(ws.status, "name", ws.status),
-            "nbytes": ws.nbytes,
-            "metrics": {{k: metrics[k] for k in keys if k in metrics}},
-        }}
-    return {{"workers": workers}}
+    columns = {{name: [] for name in {LEAN_COLUMNS!r}}}
+    (address, name, host, nthreads, memory_limit, status, nbytes, flags, memory,
+     managed_bytes, spilled, spilled_disk, sample_time) = columns.values()
+    for key, ws in scheduler.workers.items():
+        metrics = ws.metrics if isinstance(ws.metrics, dict) else {{}}
+        address.append(key)
+        name.append(ws.name)
+        host.append(ws.host)
+        nthreads.append(ws.nthreads)
+        memory_limit.append(ws.memory_limit)
+        status.append(getattr(ws.status, "name", ws.status))
+        nbytes.append(ws.nbytes)
+        flag = {_HAS_MANAGED} if "managed_bytes" in metrics else 0
+        raw = metrics.get("spilled_bytes", metrics.get("spilled_nbytes"))
+        disk = 0
+        if raw is not None:
+            flag |= {_HAS_SPILLED}
+            if isinstance(raw, dict):
+                raw, disk = raw.get("memory", 0), raw.get("disk", 0)
+        flags.append(flag)
+        memory.append(metrics.get("memory"))
+        managed_bytes.append(metrics.get("managed_bytes"))
+        spilled.append(raw)
+        spilled_disk.append(disk)
+        sample_time.append(metrics.get("time"))
+    return {{"columns": columns}}
 
 
 def install(dask_scheduler):
@@ -256,7 +370,7 @@ class DaskSource:
             raise ValueError(msg)
         self.client = client
         self.lean = lean
-        self._installed_on: str | None = None
+        self._samples: dict[tuple[object, ...], WorkerSample] = {}
 
     @property
     def status(self) -> str:
@@ -285,17 +399,23 @@ class DaskSource:
 
     async def _lean_identity(self, scheduler: SchedulerRPC) -> object:
         address = str(scheduler.address)
-        if self._installed_on != address:
-            # Once per scheduler: a restarted one has lost the handler.
+        if address not in _INSTALLED_ON:
+            # Once per scheduler and kernel, however many widgets: each
+            # install is a logged event on the scheduler.
             await self._install(scheduler)
-            self._installed_on = address
+            _INSTALLED_ON.add(address)
         try:
-            return await getattr(scheduler, LEAN_HANDLER)()
+            reply = await getattr(scheduler, LEAN_HANDLER)()
         except (OSError, asyncio.TimeoutError):
             raise
-        except Exception:  # noqa: BLE001 - a new scheduler at the same address
+        except Exception:  # noqa: BLE001 - reinstall below
+            reply = None
+        if not isinstance(reply, dict):
+            # A new scheduler at the same address, without the handler: it
+            # answers an unknown call with None (recent releases) or an error.
             await self._install(scheduler)
-            return await getattr(scheduler, LEAN_HANDLER)()
+            reply = await getattr(scheduler, LEAN_HANDLER)()
+        return reply
 
     async def _install(self, scheduler: SchedulerRPC) -> None:
         from distributed.protocol.pickle import dumps
@@ -338,7 +458,7 @@ class DaskSource:
         except Exception as error:
             msg = f"the scheduler call failed: {type(error).__name__}: {error}"
             raise SourceError(msg) from error
-        return parse_identity(reply)
+        return parse_identity(reply, self._samples)
 
     def close(self) -> None:
         """Forget the client; the client itself belongs to the caller."""

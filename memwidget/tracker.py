@@ -90,42 +90,79 @@ class Tracker:
         self.window = float(window)
         self.windows: dict[str, RollingMin] = {}
         self.generation = 0
-        self._identities: dict[str, tuple[object, ...]] = {}
+        self._latest: dict[str, WorkerSample] = {}
+        self._breakdowns: dict[str, MemoryBreakdown] = {}
 
     def update(self, samples: Iterable[WorkerSample], now: float) -> Tick:
         """Fold one reading in and return its breakdowns.
 
         Samples with no data keep their row (saying so) but do not touch the
         worker's window. A repeated address keeps only its last sample.
+
+        Notes
+        -----
+        A sample that is the very object of the previous reading (a source
+        that keeps unchanged samples, as :class:`~memwidget.sources.DaskSource`
+        does) keeps its breakdown: pushing the same timed value again leaves
+        its window as it was. In a large cluster most workers are in that case
+        at any tick, because heartbeats come every ``n / 200 + 1`` seconds.
         """
         latest = {sample.address: sample for sample in samples}
-        rows = tuple(self._row(sample, now) for sample in latest.values())
-
-        identities = {address: _identity(s) for address, s in latest.items()}
-        if identities != self._identities:
-            self._identities = identities
+        previous = self._latest
+        if latest.keys() != previous.keys() or any(
+            sample is not previous[address]
+            and _identity(sample) != _identity(previous[address])
+            for address, sample in latest.items()
+        ):
             self.generation += 1
         for gone in self.windows.keys() - latest.keys():
             del self.windows[gone]
 
+        kept = self._breakdowns
+        breakdowns: dict[str, MemoryBreakdown] = {}
+        rows = []
+        limit: int | None = 0
+        for address, sample in latest.items():
+            sample_time = sample.time
+            age = None if sample_time is None else max(0.0, now - sample_time)
+            if limit is not None:
+                limit = (
+                    None if sample.memory_limit is None else limit + sample.memory_limit
+                )
+            if sample.process is None:
+                rows.append(WorkerRow(sample, None, split_known=False, age=age))
+                continue
+            breakdown = kept.get(address)
+            if (
+                breakdown is None
+                or sample_time is None
+                or sample is not previous[address]
+            ):
+                breakdown = self._breakdown(sample, now)
+            breakdowns[address] = breakdown
+            rows.append(
+                WorkerRow(
+                    sample,
+                    breakdown,
+                    split_known=sample.managed_bytes is not None,
+                    age=age,
+                )
+            )
+        self._latest = latest
+        self._breakdowns = breakdowns
         return Tick(
             time=now,
-            rows=rows,
-            cluster=MemoryBreakdown.total(
-                row.breakdown for row in rows if row.breakdown is not None
-            ),
-            cluster_limit=cluster_limit(rows),
+            rows=tuple(rows),
+            cluster=MemoryBreakdown.total(breakdowns.values()),
+            cluster_limit=limit or None,
             generation=self.generation,
         )
 
-    def _row(self, sample: WorkerSample, now: float) -> WorkerRow:
-        age = None if sample.time is None else max(0.0, now - sample.time)
-        if sample.process is None:
-            return WorkerRow(sample, None, split_known=False, age=age)
-
-        split_known = sample.managed_bytes is not None
-        managed_bytes = sample.managed_bytes if split_known else sample.spilled
-        process = sample.process
+    def _breakdown(self, sample: WorkerSample, now: float) -> MemoryBreakdown:
+        process = sample.process or 0
+        managed_bytes = (
+            sample.managed_bytes if sample.managed_bytes is not None else sample.spilled
+        )
         unmanaged = process - managed_in_memory_of(
             process, managed_bytes or 0, sample.spilled
         )
@@ -133,14 +170,13 @@ class Tracker:
         if window is None:
             window = self.windows[sample.address] = RollingMin(self.window)
         old = window.push(now if sample.time is None else sample.time, unmanaged)
-        breakdown = MemoryBreakdown.from_inputs(
+        return MemoryBreakdown.from_inputs(
             process=process,
             managed_bytes=managed_bytes or 0,
             spilled=sample.spilled,
             spilled_disk=sample.spilled_disk,
             unmanaged_old_window=old,
         )
-        return WorkerRow(sample, breakdown, split_known=split_known, age=age)
 
 
 def empty_tick() -> Tick:
