@@ -25,6 +25,7 @@ REAL_WORKER = json.loads(Path(__file__).with_name("real_worker.json").read_text(
 TEMPLATE: dict[str, Any] = REAL_WORKER["worker"]
 GIB = 2**30
 COUNTS = (10, 100, 1_000, 10_000)
+_MEMORY_INPUTS = _lean_functions()["memory_inputs"]
 
 
 def _address(i: int) -> str:
@@ -100,9 +101,14 @@ def worker_states(n: int, scheduler: Any = None, seed: int = 0) -> dict[str, Any
     return workers
 
 
-def heartbeat(workers: dict[str, Any], rng: random.Random, now: float) -> None:
-    """Give every worker a new sample, as after one round of heartbeats."""
-    for ws in workers.values():
+def heartbeat(
+    workers: dict[str, Any], rng: random.Random, now: float, fraction: float = 1.0
+) -> None:
+    """Give a ``fraction`` of the workers (all by default) a new sample."""
+    chosen = list(workers.values())
+    if fraction < 1:
+        chosen = rng.sample(chosen, max(1, round(fraction * len(chosen))))
+    for ws in chosen:
         ws.metrics = metrics(rng, ws.memory_limit, now)
         ws.nbytes = ws.metrics["managed_bytes"]
 
@@ -120,7 +126,7 @@ def identity_reply(workers: dict[str, Any]) -> dict[str, Any]:
 def lean_reply(workers: dict[str, Any]) -> Any:
     """What the lean handler returns for these workers."""
     scheduler = types.SimpleNamespace(workers=workers)
-    return _lean_functions()["memory_inputs"](scheduler)
+    return _MEMORY_INPUTS(scheduler)
 
 
 def over_the_wire(message: Any) -> tuple[Any, int]:

@@ -1,7 +1,7 @@
 /** One stacked bar: segments on a shared scale, with threshold ticks. */
 
 import type { Colour, Thresholds } from "./colour";
-import { h, setAttr } from "./dom";
+import { h, setAttr, setHidden, setStyle } from "./dom";
 import type { Breakdown } from "./wire";
 
 export const SEGMENTS = [
@@ -86,16 +86,21 @@ export class Bar {
           ["managed_spilled", figures.managed_spilled],
         ]
       : SEGMENTS.map((name) => [name, figures[name]]);
-    for (const element of Object.values(this.segments)) {
-      element.hidden = true;
-    }
+    // Only what changed is written: an unchanged bar then costs no style
+    // or layout work, which matters when a tick re-renders several times.
+    const shown = new Set<string>();
     let left = 0;
     for (const [name, value] of widths) {
       const element = this.segments[name];
-      element.hidden = !(value > 0);
-      element.style.left = percent(left, scale);
-      element.style.width = percent(value, scale);
+      if (value > 0) {
+        shown.add(name);
+      }
+      setStyle(element, "left", percent(left, scale));
+      setStyle(element, "width", percent(value, scale));
       left += Math.max(0, value);
+    }
+    for (const [name, element] of Object.entries(this.segments)) {
+      setHidden(element, !shown.has(name));
     }
     const limit = figures.memory_limit;
     this.place(this.ticks.limit, limit === null ? null : limit, scale);
@@ -107,9 +112,9 @@ export class Bar {
   }
 
   private place(tick: HTMLElement, at: number | null, scale: number): void {
-    tick.hidden = at === null;
+    setHidden(tick, at === null);
     if (at !== null) {
-      tick.style.left = percent(at, scale);
+      setStyle(tick, "left", percent(at, scale));
     }
   }
 }

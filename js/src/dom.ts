@@ -25,3 +25,19 @@ export function setAttr(element: Element, name: string, value: string): void {
     element.setAttribute(name, value);
   }
 }
+
+export function setHidden(element: HTMLElement, hidden: boolean): void {
+  if (element.hidden !== hidden) {
+    element.hidden = hidden;
+  }
+}
+
+export function setStyle(
+  element: HTMLElement,
+  property: "left" | "width" | "top" | "height" | "maxWidth" | "maxHeight",
+  value: string,
+): void {
+  if (element.style[property] !== value) {
+    element.style[property] = value;
+  }
+}

@@ -1,6 +1,6 @@
 /** The one tooltip of a widget: every figure of a breakdown, placed safely. */
 
-import { h, setAttr, setText } from "./dom";
+import { h, setAttr, setHidden, setStyle, setText } from "./dom";
 import { formatAge, formatBytes, formatShare } from "./format";
 import { type Breakdown, FIGURES, type Figure } from "./wire";
 
@@ -113,7 +113,7 @@ export class Tooltip {
       this.notes,
       list,
     );
-    this.element.hidden = true;
+    setHidden(this.element, true);
   }
 
   get shown(): boolean {
@@ -123,9 +123,9 @@ export class Tooltip {
   show(content: TipContent): void {
     setText(this.title, content.title);
     setText(this.subtitle, content.subtitle);
-    this.subtitle.hidden = content.subtitle === "";
+    setHidden(this.subtitle, content.subtitle === "");
     setText(this.notes, content.notes.join(" · "));
-    this.notes.hidden = content.notes.length === 0;
+    setHidden(this.notes, content.notes.length === 0);
     for (const figure of FIGURES) {
       const bytes = content.figures[figure];
       const unknown = content.splitUnknown && SPLIT_FIGURES.has(figure);
@@ -157,11 +157,11 @@ export class Tooltip {
       "data-seconds",
       Number.isFinite(content.age) ? String(content.age) : null,
     );
-    this.element.hidden = false;
+    setHidden(this.element, false);
   }
 
   hide(): void {
-    this.element.hidden = true;
+    setHidden(this.element, true);
   }
 
   /**
@@ -172,9 +172,9 @@ export class Tooltip {
   place(x: number, y: number, root: HTMLElement): void {
     const view = root.ownerDocument.defaultView;
     const rect = root.getBoundingClientRect();
-    const style = this.element.style;
-    style.maxWidth = `${Math.max(0, rect.width)}px`;
-    style.maxHeight = `${Math.max(0, rect.height)}px`;
+    const element = this.element;
+    setStyle(element, "maxWidth", `${Math.max(0, rect.width)}px`);
+    setStyle(element, "maxHeight", `${Math.max(0, rect.height)}px`);
     const tip = this.element.getBoundingClientRect();
     let bounds: Box = rect;
     if (view !== null) {
@@ -192,8 +192,8 @@ export class Tooltip {
       }
     }
     const at = placeTooltip(x, y, tip.width, tip.height, bounds);
-    style.left = `${at.left - rect.left}px`;
-    style.top = `${at.top - rect.top}px`;
+    setStyle(element, "left", `${at.left - rect.left}px`);
+    setStyle(element, "top", `${at.top - rect.top}px`);
   }
 
   private setValue(

@@ -18,7 +18,7 @@ import {
   type Thresholds,
   worstColour,
 } from "./colour";
-import { h, setAttr, setText } from "./dom";
+import { h, setAttr, setHidden, setStyle, setText } from "./dom";
 import { formatBytes, formatDuration, formatShare, statusName } from "./format";
 import {
   Arrangement,
@@ -26,6 +26,7 @@ import {
   nextSort,
   type Sort,
   type SortKey,
+  sameWorkers,
 } from "./model";
 import { CSS, ROW_HEIGHT } from "./styles";
 import { FIGURE_LABELS, type TipContent, Tooltip } from "./tooltip";
@@ -37,6 +38,7 @@ import {
   type Row,
   STATUS_RUNNING,
   STATUS_UNKNOWN,
+  type Worker,
 } from "./wire";
 
 export type ViewName = "cluster" | "workers";
@@ -127,7 +129,15 @@ export class MemoryView {
 
   private view: ViewName = "cluster";
   private rows: readonly Row[] = [];
-  private byAddress = new Map<string, Row>();
+  /** Each address's position in `rows`, kept while the workers stay. */
+  private positions = new Map<string, number>();
+  private positionsOf: readonly Worker[] = [];
+  private clusterSummary: {
+    rows: readonly Row[];
+    status: string;
+    oldest: number;
+    alarming: boolean;
+  } | null = null;
   private colours: Colour[] = [];
   private clusterColour: Colour = "neutral";
   private scale = 1;
@@ -274,7 +284,12 @@ export class MemoryView {
 
   setRows(rows: readonly Row[]): void {
     this.rows = rows;
-    this.byAddress = new Map(rows.map((row) => [row.worker.address, row]));
+    if (!sameWorkers(rows, this.positionsOf)) {
+      this.positionsOf = rows.map((row) => row.worker);
+      this.positions = new Map(
+        rows.map((row, position) => [row.worker.address, position]),
+      );
+    }
     this.scale = sharedScale(rows);
     this.recolour();
     this.render();
@@ -324,8 +339,8 @@ export class MemoryView {
       setAttr(this.buttons[name], "aria-pressed", String(name === view));
     }
     this.renderState();
-    this.clusterSection.hidden = view !== "cluster";
-    this.workersSection.hidden = view !== "workers";
+    setHidden(this.clusterSection, view !== "cluster");
+    setHidden(this.workersSection, view !== "workers");
     if (view === "cluster") {
       this.renderCluster();
     } else {
@@ -339,7 +354,7 @@ export class MemoryView {
     setAttr(this.stateBadge, "data-state", state);
     setText(this.stateBadge, state);
     setText(this.stateMessage, message);
-    this.stateMessage.hidden = message === "";
+    setHidden(this.stateMessage, message === "");
     setText(
       this.windowText,
       Number.isFinite(window) ? `window ${formatDuration(window)}` : "",
@@ -415,7 +430,7 @@ export class MemoryView {
     this.setBytes(headline.unmanaged_recent, cluster.unmanaged_recent);
     const split = headline.unmanaged?.parentElement;
     if (split) {
-      split.hidden = figures.splitUnknown;
+      setHidden(split, figures.splitUnknown);
     }
     this.setBytes(headline.managed_spilled, cluster.managed_spilled);
     this.setBytes(headline.spilled_disk, cluster.spilled_disk);
@@ -496,12 +511,12 @@ export class MemoryView {
         : `${rows.length} of ${total} workers`,
     );
     setAttr(this.table, "aria-rowcount", String(rows.length + 1));
-    this.empty.hidden = rows.length > 0;
+    setHidden(this.empty, rows.length > 0);
     if (rows.length === 0) {
       setText(this.empty, this.emptyMessage());
     }
-    this.spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
-    this.scroller.style.height = `${this.viewportHeight(rows.length)}px`;
+    setStyle(this.spacer, "height", `${rows.length * ROW_HEIGHT}px`);
+    setStyle(this.scroller, "height", `${this.viewportHeight(rows.length)}px`);
     this.renderRows(rows);
   }
 
@@ -597,7 +612,7 @@ export class MemoryView {
     const { element, cells } = parts;
     const colour = this.colours[row.index] ?? "neutral";
     const label = row.worker.label;
-    element.style.top = `${position * ROW_HEIGHT}px`;
+    setStyle(element, "top", `${position * ROW_HEIGHT}px`);
     setAttr(element, "aria-label", label);
     setAttr(element, "aria-rowindex", String(position + 2));
     setAttr(element, "data-address", row.worker.address);
@@ -764,7 +779,8 @@ export class MemoryView {
   }
 
   private workerTip(address: string): TipContent | null {
-    const row = this.byAddress.get(address);
+    const position = this.positions.get(address);
+    const row = position === undefined ? undefined : this.rows[position];
     if (row === undefined) {
       return null;
     }
@@ -798,26 +814,35 @@ export class MemoryView {
     };
   }
 
-  private clusterTip(): TipContent {
+  /** What the cluster's tooltip says of its workers, once per set of rows. */
+  private summary(): { status: string; oldest: number; alarming: boolean } {
+    if (this.clusterSummary?.rows === this.rows) {
+      return this.clusterSummary;
+    }
     const counts = new Map<string, number>();
     let oldest = Number.NaN;
+    let alarming = false;
     for (const row of this.rows) {
       const name = statusName(row.status);
       counts.set(name, (counts.get(name) ?? 0) + 1);
       if (row.hasData && !(row.age <= oldest)) {
         oldest = row.age;
       }
+      alarming ||= statusIsAlarming(row.status, row.hasData);
     }
     const status = [...counts]
       .sort((a, b) => b[1] - a[1])
       .map(([name, count]) => `${count} ${name}`)
       .join(", ");
+    this.clusterSummary = { rows: this.rows, status, oldest, alarming };
+    return this.clusterSummary;
+  }
+
+  private clusterTip(): TipContent {
+    const { status, oldest, alarming } = this.summary();
     const workers = this.cluster.workers;
     const notes: string[] = [];
-    const meaning = colourMeaning(
-      this.clusterColour,
-      this.rows.some((row) => statusIsAlarming(row.status, row.hasData)),
-    );
+    const meaning = colourMeaning(this.clusterColour, alarming);
     if (meaning !== "") {
       const verb = meaning === "may be spilling" ? "" : "is ";
       notes.push(`a worker ${verb}${meaning}`);
