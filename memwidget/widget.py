@@ -122,7 +122,10 @@ class MemoryWidget(anywidget.AnyWidget):
     >>> MemoryWidget(client)  # doctest: +SKIP
     """
 
-    _esm = _BUNDLE if _BUNDLE.exists() else _MISSING_BUNDLE
+    # The bundle's text, not its path: for a path anywidget connects every
+    # instance to a file-change signal that is never disconnected, which keeps
+    # every widget ever made alive.
+    _esm = _BUNDLE.read_text(encoding="utf-8") if _BUNDLE.exists() else _MISSING_BUNDLE
 
     view = traitlets.Unicode("cluster").tag(sync=True)
     """Which view the frontend shows: ``"cluster"`` or ``"workers"``."""
@@ -201,6 +204,16 @@ class MemoryWidget(anywidget.AnyWidget):
         return self.tracker.window
 
     @property
+    def read_timeout(self) -> float:
+        """Seconds a poll waits for the scheduler before calling it lost.
+
+        One interval, so a lost scheduler shows within two; at least 0.5 s, so
+        a fast poll still gives a large cluster time to answer; at most 5 s,
+        so a slow poll does not wait out distributed's connect retries.
+        """
+        return min(max(0.5, self.interval), 5.0)
+
+    @property
     def state(self) -> str:
         """``"connecting"``, ``"live"``, ``"stale"`` or ``"disconnected"``."""
         return self._state
@@ -216,7 +229,7 @@ class MemoryWidget(anywidget.AnyWidget):
                 return
             now = time.time()
             try:
-                samples = self.source.read(timeout=max(0.5, self.interval))
+                samples = self.source.read(timeout=self.read_timeout)
             except SourceError as error:
                 self._set_state("disconnected", str(error))
                 self._send_meta()
@@ -340,6 +353,11 @@ class MemoryWidget(anywidget.AnyWidget):
             thread.join(timeout=max(5.0, 2 * self.interval))
         with contextlib.suppress(Exception):
             self.source.close()
+        # ipywidgets closes a widget but not the Layout it made for it, which
+        # would stay registered, and leak, once per widget.
+        layout = getattr(self, "layout", None)
+        if layout is not None:
+            layout.close()
         super().close()
 
     def __repr__(self) -> str:

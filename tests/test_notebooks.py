@@ -46,6 +46,6 @@ def test_quickstart_runs_and_shows_every_kind_of_memory(tmp_path):
         "unmanaged_recent",
         "spilled_disk",
     ):
-        assert cluster[kind] > 100 * 2**20, (kind, cluster)
+        assert cluster[kind] > 150 * 2**20, (kind, repr(cluster))
     assert model["view"] == "workers"
     assert model["_meta"]["state"] == "live"

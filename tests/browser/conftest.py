@@ -17,10 +17,15 @@ from jupyter_harness import (
     HarnessError,
     JupyterServer,
     PageErrors,
+    browser_environment,
     find_chromium,
     save_screenshot,
     start_server,
 )
+from playwright.sync_api import expect
+
+# Assertions wait longer than Playwright's 5 s: the machine may be busy.
+expect.set_options(timeout=15_000)
 
 _HERE = Path(__file__).parent.resolve()
 _RUNNING: list[JupyterServer] = []
@@ -38,7 +43,8 @@ def chromium_path():
     try:
         return find_chromium()
     except HarnessError as error:
-        pytest.fail(str(error), pytrace=False)
+        message = str(error)
+    pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -50,10 +56,13 @@ def playwright_session():
 
 
 @pytest.fixture(scope="session")
-def browser(playwright_session, chromium_path):
+def browser(playwright_session, chromium_path, tmp_path_factory):
     """Headless Chromium, shared by the session."""
     browser = playwright_session.chromium.launch(
-        executable_path=chromium_path, headless=True, args=list(CHROMIUM_ARGS)
+        executable_path=chromium_path,
+        headless=True,
+        args=list(CHROMIUM_ARGS),
+        env=browser_environment(tmp_path_factory.mktemp("chromium-home")),
     )
     yield browser
     browser.close()
@@ -93,7 +102,7 @@ def jupyter_server(request):
 def _shutdown_kernels_after_test():
     """Stop the kernels (and their LocalClusters) a test started."""
     yield
-    for server in list(_RUNNING):
+    for server in _RUNNING:
         server.shutdown_kernels()
 
 

@@ -64,8 +64,8 @@ KINDS = ("lab", "notebook")
 # Written as user settings of the temporary world: every cell stays in the DOM
 # (no windowing), and JupyterLab neither fetches news nor asks about it.
 USER_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification": {
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension:notification": {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
@@ -96,6 +96,25 @@ def find_chromium() -> str:
         )
         raise HarnessError(msg)
     return resolved
+
+
+def browser_environment(home: Path) -> dict[str, str]:
+    """Return an environment that keeps Chromium's profile and caches in ``home``.
+
+    Headless Chromium writes ``~/.config/chromium-headless`` and
+    ``~/.cache/chromium-headless`` even with a temporary profile.
+    """
+    env = dict(os.environ)
+    env["HOME"] = str(home)
+    for variable, name in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_DATA_HOME", ".local/share"),
+    ):
+        folder = home / name
+        folder.mkdir(parents=True, exist_ok=True)
+        env[variable] = str(folder)
+    return env
 
 
 def free_port() -> int:
@@ -256,12 +275,14 @@ class JupyterServer:
             "--ip=127.0.0.1",
             f"--port={self.port}",
             "--ServerApp.port_retries=0",
-            "--ServerApp.token=",
+            "--IdentityProvider.token=",
             "--ServerApp.password=",
             "--allow-root",
             f"--ServerApp.root_dir={self.root_dir}",
             f"--LabServerApp.user_settings_dir={self.base / 'user-settings'}",
             f"--LabServerApp.workspaces_dir={self.base / 'workspaces'}",
+            # Never offer to reach PyPI from the extension manager.
+            "--LabApp.extension_manager=readonly",
         ]
 
     def _environment(self) -> dict[str, str]:
@@ -288,7 +309,8 @@ class JupyterServer:
 
     def _write_settings(self) -> None:
         for plugin, values in USER_SETTINGS.items():
-            path = self.base / "user-settings" / f"{plugin}.jupyterlab-settings"
+            package, name = plugin.split(":")
+            path = self.base / "user-settings" / package / f"{name}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values, indent=2))
 
@@ -352,14 +374,38 @@ class JupyterServer:
                 f"Python ({sys.executable}): the tests would test another install"
             )
             raise HarnessError(msg)
-        page = self._request("GET", "lab" if self.kind == "lab" else "tree").decode()
-        missing = [name for name in REQUIRED_LABEXTENSIONS if name not in page]
+        config = self.page_config()
+        loaded = {ext.get("name") for ext in config.get("federated_extensions", [])}
+        missing = [name for name in REQUIRED_LABEXTENSIONS if name not in loaded]
         if missing:
             msg = (
                 f"jupyter {self.kind} does not load {missing}: install them in the "
                 f"server's environment ({sys.prefix})"
             )
             raise HarnessError(msg)
+        settings_url = config.get("settingsUrl", "/lab/api/settings").strip("/")
+        for plugin, values in USER_SETTINGS.items():
+            applied = self.api("GET", f"{settings_url}/{plugin}").get("settings", {})
+            wrong = {
+                k: applied.get(k) for k, v in values.items() if applied.get(k) != v
+            }
+            if wrong:
+                msg = f"jupyter {self.kind} ignored the settings of {plugin}: {wrong}"
+                raise HarnessError(msg)
+
+    def page_config(self) -> dict[str, Any]:
+        """Return the page config the server embeds in its pages."""
+        page = self._request("GET", "lab" if self.kind == "lab" else "tree").decode()
+        match = re.search(
+            r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+            page,
+            re.DOTALL,
+        )
+        if match is None:
+            msg = f"no page config in jupyter {self.kind}'s page"
+            raise HarnessError(msg)
+        config: dict[str, Any] = json.loads(match.group(1))
+        return config
 
     def stop(self) -> None:
         """Shut down kernels and server; kill whatever is left of their tree."""
@@ -470,10 +516,17 @@ def cell_output(page: Page, index: int) -> Locator:
     return notebook_cells(page).nth(index).locator(".jp-OutputArea")
 
 
+def notebook_outputs(page: Page) -> Locator:
+    """The output areas of the open notebook, without the cells' source.
+
+    Look for printed text here: ``page.get_by_text`` also matches the code.
+    """
+    return notebook_panel(page).locator(".jp-OutputArea")
+
+
 def outputs_text(page: Page) -> str:
     """All the notebook's outputs as text, for assertions and failure messages."""
-    areas = page.locator(".jp-NotebookPanel .jp-OutputArea")
-    return "\n".join(areas.all_inner_texts())
+    return "\n".join(notebook_outputs(page).all_inner_texts())
 
 
 def _prompts(page: Page) -> list[str]:
@@ -490,7 +543,7 @@ def dismiss_news_toast(page: Page) -> bool:
         if button.count() and button.first.is_visible():
             button.first.click(timeout=5_000)
             return True
-    except Exception:  # noqa: BLE001 - the toast may leave while we look
+    except Exception:  # the toast may leave while we look
         return False
     return False
 
@@ -510,9 +563,8 @@ def wait_for_kernel(
         if session is not None:
             kernel = session["kernel"]
             last = kernel
-            if kernel.get("connections", 0) >= 1 and kernel.get("execution_state") in {
-                "idle"
-            }:
+            connected = kernel.get("connections", 0) >= 1
+            if connected and kernel.get("execution_state") == "idle":
                 return session
         time.sleep(0.25)
     msg = (
@@ -619,6 +671,15 @@ def assert_no_widget_errors(page: Page) -> None:
     assert count == 0, (
         f"{count} output(s) say 'Error displaying widget':\n{outputs_text(page)}"
     )
+
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def assert_no_tracebacks(page: Page) -> None:
+    """Fail if any output shows a Python traceback (a cell raised, or a log)."""
+    text = outputs_text(page)
+    assert TRACEBACK not in text, f"an output shows a traceback:\n{text}"
 
 
 def save_screenshot(

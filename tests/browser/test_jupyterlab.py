@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import re
+import sys
 
-from jupyter_harness import assert_no_widget_errors, notebook_panel, open_and_run
+from jupyter_harness import (
+    assert_no_tracebacks,
+    assert_no_widget_errors,
+    notebook_outputs,
+    notebook_panel,
+    open_and_run,
+)
 from playwright.sync_api import expect
 
 CLUSTER_CELLS = [
-    "from distributed import Client, LocalCluster\n"
-    "from memwidget import MemoryWidget\n"
-    "\n"
-    "cluster = LocalCluster(\n"
-    "    n_workers=2,\n"
-    "    threads_per_worker=1,\n"
-    '    memory_limit="1GiB",\n'
-    '    dashboard_address="127.0.0.1:0",\n'
-    "    processes=True,\n"
-    ")\n"
-    "client = Client(cluster)\n"
-    "client.wait_for_workers(2)",
-    "w = MemoryWidget(client, interval=0.5)\nw",
-    'print(f"memwidget-test workers={len(client.nthreads())}")',
+    """\
+from distributed import Client, LocalCluster
+from memwidget import MemoryWidget
+
+cluster = LocalCluster(
+    n_workers=2,
+    threads_per_worker=1,
+    memory_limit="1GiB",
+    dashboard_address="127.0.0.1:0",
+    processes=True,
+)
+client = Client(cluster)
+client.wait_for_workers(2)""",
+    """\
+w = MemoryWidget(client, interval=0.5)
+w""",
+    """\
+import sys
+print(f"memwidget-test workers={len(client.nthreads())} prefix={sys.prefix}")""",
 ]
 
 WIDGET_TIMEOUT = 30_000
@@ -32,7 +44,9 @@ def test_widget_renders_one_row_per_worker(
 ):
     path = jupyter_server.write_notebook("workers.ipynb", CLUSTER_CELLS)
     open_and_run(page, jupyter_server, path)
-    expect(page.get_by_text("memwidget-test workers=2")).to_be_visible()
+    # The last cell ran, in a kernel of the environment under test.
+    printed = f"memwidget-test workers=2 prefix={sys.prefix}"
+    expect(notebook_outputs(page).get_by_text(printed)).to_be_visible()
 
     notebook = notebook_panel(page)
     notebook.get_by_role("button", name="Workers", exact=True).click(
@@ -43,7 +57,13 @@ def test_widget_renders_one_row_per_worker(
     expect(worker_rows).to_have_count(2, timeout=WIDGET_TIMEOUT)
     expect(notebook.get_by_role("row", name="0", exact=True)).to_have_count(1)
     expect(notebook.get_by_role("row", name="1", exact=True)).to_have_count(1)
+    # Every row but the header (which holds the column headers) is a worker.
+    body_rows = notebook.get_by_role("row").filter(
+        has_not=page.get_by_role("columnheader")
+    )
+    expect(body_rows).to_have_count(2)
 
     screenshot("workers")
     assert_no_widget_errors(page)
+    assert_no_tracebacks(page)
     page_errors.assert_none()
