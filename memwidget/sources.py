@@ -248,18 +248,16 @@ def _parse_columns(
         msg = f"the scheduler's lean reply is malformed: {error!r}"
         raise SourceError(msg) from error
     previous = cache if cache is not None else {}
-    fresh: dict[tuple[object, ...], WorkerSample] = {}
-    samples = []
-    for raw in raws:
-        try:
-            # Equal inputs give an equal sample. (1, 1.0 and True are equal
-            # keys but not equal inputs; no release sends a figure's type
-            # changing from one heartbeat to the next.)
-            sample = previous.get(raw) or _sample(*raw)
-            fresh[raw] = sample
-        except TypeError:  # an unhashable value: read it, without the cache
-            sample = _sample(*raw)
-        samples.append(sample)
+    try:
+        # Equal inputs give an equal sample. (1, 1.0 and True are equal keys
+        # but not equal inputs; no release sends a figure's type changing
+        # from one heartbeat to the next.)
+        get = previous.get
+        samples = [get(raw) or _sample(*raw) for raw in raws]
+        fresh = dict(zip(raws, samples, strict=True))
+    except TypeError:  # an unhashable value: read every worker, uncached
+        samples = [_sample(*raw) for raw in raws]
+        fresh = {}
     if cache is not None:
         cache.clear()
         cache.update(fresh)

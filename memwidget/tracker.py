@@ -141,12 +141,7 @@ class Tracker:
                 breakdown = self._breakdown(sample, now)
             breakdowns[address] = breakdown
             rows.append(
-                WorkerRow(
-                    sample,
-                    breakdown,
-                    split_known=sample.managed_bytes is not None,
-                    age=age,
-                )
+                WorkerRow(sample, breakdown, sample.managed_bytes is not None, age)
             )
         self._latest = latest
         self._breakdowns = breakdowns
