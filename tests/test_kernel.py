@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import textwrap
 
+import psutil
 import pytest
 from jupyter_client.manager import start_new_kernel
 
@@ -91,3 +92,20 @@ def test_updates_keep_flowing_while_a_cell_sleeps(kernel):
 
     teardown = run(kernel, "widget.close(); client.close(); cluster.close()")
     assert not [m for m in teardown if m["msg_type"] == "error"]
+
+
+def test_a_kernel_restart_leaves_nothing_running():
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        run(client, SETUP)
+        kernel = psutil.Process(manager.provisioner.pid)
+        started = [kernel, *kernel.children(recursive=True)]
+        # The kernel, and the cluster's worker processes under it.
+        assert len(started) >= 3, started
+        manager.restart_kernel(now=True)
+        gone, alive = psutil.wait_procs(started, timeout=60)
+        assert not alive, alive
+        assert gone
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

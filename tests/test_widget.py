@@ -211,3 +211,21 @@ def test_repr_is_short_and_says_the_state(quiet_widget):
     w = quiet_widget(recent_to_old_time=12)
     w.poll()
     assert repr(w) == "<MemoryWidget live, 0 workers, window 12 s, interval 60 s>"
+
+
+def test_the_poll_thread_does_not_keep_a_dropped_widget_alive():
+    import ipywidgets
+
+    source = FakeSource()
+    w = MemoryWidget(source=source, interval=0.05)
+    thread = w._thread
+    # What a kernel does when the frontend goes away: the comm closes and
+    # ipywidgets forgets the widget. memwidget's own close() is not called.
+    ipywidgets.Widget.close(w)
+    del w
+    gc.collect()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    reads = source.reads
+    time.sleep(0.2)
+    assert source.reads == reads
