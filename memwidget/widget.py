@@ -14,6 +14,7 @@ import anywidget
 import traitlets
 
 from memwidget import _config
+from memwidget.breakdown import FIELDS
 from memwidget.sources import DaskSource, Source, SourceError
 from memwidget.tracker import Tick, Tracker, empty_tick, heartbeat_interval
 from memwidget.wire import encode_columns
@@ -61,19 +62,7 @@ def _row_dict(row: WorkerRow) -> dict[str, Any]:
     sample = row.sample
     figures: dict[str, Any]
     if row.breakdown is None:
-        figures = dict.fromkeys(
-            (
-                "process",
-                "managed",
-                "managed_in_memory",
-                "managed_spilled",
-                "unmanaged",
-                "unmanaged_old",
-                "unmanaged_recent",
-                "optimistic",
-                "spilled_disk",
-            )
-        )
+        figures = dict.fromkeys(FIELDS)
     else:
         figures = row.breakdown.to_dict()
     return {
