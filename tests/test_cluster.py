@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 
 import dask.config
@@ -252,7 +253,10 @@ def test_works_with_an_asynchronous_client(cluster):
                 widget.close()
             return snap
 
-    snap = asyncio.run(main())
+    # A thread of its own: another test's tool (Playwright's sync API) may
+    # already run an event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        snap = pool.submit(asyncio.run, main()).result()
     assert snap["state"] == "live"
     assert len(snap["workers"]) == 2
     assert all(r["process"] > 0 for r in snap["workers"].values())
