@@ -23,7 +23,7 @@ from synthetic import heartbeat, lean_reply, over_the_wire, worker_states
 
 from memwidget import MemoryWidget
 from memwidget.breakdown import MemoryBreakdown, managed_in_memory_of
-from memwidget.sources import parse_identity
+from memwidget.sources import ReplyCache, parse_identity
 from memwidget.tracker import Tracker, heartbeat_interval
 from memwidget.window import RollingMin
 from memwidget.wire import encode_columns
@@ -57,7 +57,7 @@ class ReplaySource:
     def __init__(self, replies: list[list[Any]]) -> None:
         self.replies = replies
         self.i = 0
-        self.cache: dict[tuple[object, ...], Any] = {}
+        self.cache = ReplyCache()
 
     def read(self, timeout: float) -> Any:
         del timeout
@@ -117,7 +117,7 @@ def bench(n: int, budget: float, *, paced: bool) -> dict[str, Any]:
     fraction = min(1.0, INTERVAL / heartbeat_interval(n)) if paced else 1.0
     packed, reply_bytes = replies(n, fraction)
     unpacked = [loads(frames) for frames in packed]
-    cache: dict[tuple[object, ...], Any] = {}
+    cache = ReplyCache()
     parsed = [parse_identity(reply, cache) for reply in unpacked]
     now0 = time.time()
 

@@ -14,6 +14,8 @@ import math
 import os
 import time
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 from typing import TYPE_CHECKING, Any, Protocol
 
 import psutil
@@ -194,8 +196,24 @@ def _sample(  # noqa: PLR0917 - one argument per column of the lean read
     )
 
 
+class ReplyCache:
+    """The previous lean reply, and the samples read from it.
+
+    A worker whose inputs did not change since (most of them, in a large
+    cluster, whose workers send a heartbeat every few tens of seconds) keeps
+    its sample object, which :class:`~memwidget.tracker.Tracker` then need
+    not recompute.
+    """
+
+    __slots__ = ("columns", "samples")
+
+    def __init__(self) -> None:
+        self.columns: list[list[Any]] = []
+        self.samples: list[WorkerSample] = []
+
+
 def parse_identity(
-    identity: object, cache: dict[tuple[object, ...], WorkerSample] | None = None
+    identity: object, cache: ReplyCache | None = None
 ) -> list[WorkerSample]:
     """Read every worker of a scheduler's ``identity()`` or lean reply.
 
@@ -205,11 +223,8 @@ def parse_identity(
         ``{"workers": {address: info}}``, as ``identity()`` answers, or
         ``{"columns": {name: [value per worker]}}``, as the lean read does.
     cache
-        For lean replies: the samples of the previous reply, keyed by their
-        raw inputs, replaced here by this reply's. A worker whose inputs did
-        not change since (most of them, in a large cluster, whose workers send
-        a heartbeat every few tens of seconds) keeps its sample object, which
-        :class:`~memwidget.tracker.Tracker` then need not recompute.
+        For lean replies: the previous reply and its samples, replaced here
+        by this reply's.
     """
     if isinstance(identity, dict) and isinstance(identity.get("columns"), dict):
         return _parse_columns(identity["columns"], cache)
@@ -237,30 +252,84 @@ LEAN_COLUMNS = (
 )
 """The lean reply's columns, in the order of :func:`_sample`'s arguments."""
 
+_MOST_CHANGING = sorted(
+    range(1, len(LEAN_COLUMNS)), key=lambda c: LEAN_COLUMNS[c] != "time"
+)
+"""Every column but the address, the one that changes with each heartbeat first."""
+
 
 def _parse_columns(
-    columns: dict[str, Any], cache: dict[tuple[object, ...], WorkerSample] | None
+    columns: dict[str, Any], cache: ReplyCache | None
 ) -> list[WorkerSample]:
     try:
         lists = [columns[name] for name in LEAN_COLUMNS]
-        raws = list(zip(*lists, strict=True))
-    except (KeyError, TypeError, ValueError) as error:
+        lists = [c if type(c) is list else list(c) for c in lists]
+    except (KeyError, TypeError) as error:
         msg = f"the scheduler's lean reply is malformed: {error!r}"
         raise SourceError(msg) from error
-    previous = cache if cache is not None else {}
+    n = len(lists[0])
+    if any(len(c) != n for c in lists):
+        msg = "the scheduler's lean reply is malformed: columns of unequal lengths"
+        raise SourceError(msg)
+    if cache is None:
+        return [_sample(*raw) for raw in zip(*lists, strict=True)]
     try:
-        # Equal inputs give an equal sample. (1, 1.0 and True are equal keys
-        # but not equal inputs; no release sends a figure's type changing
-        # from one heartbeat to the next.)
-        get = previous.get
-        samples = [get(raw) or _sample(*raw) for raw in raws]
-        fresh = dict(zip(raws, samples, strict=True))
-    except TypeError:  # an unhashable value: read every worker, uncached
-        samples = [_sample(*raw) for raw in raws]
-        fresh = {}
-    if cache is not None:
-        cache.clear()
-        cache.update(fresh)
+        # Equal inputs give an equal sample. (1, 1.0 and True are equal but
+        # not equal inputs; no release sends a figure's type changing from
+        # one heartbeat to the next.)
+        if cache.columns and cache.columns[0] == lists[0]:
+            samples = cache.samples[:]
+            for i in _changed_rows(lists, cache.columns):
+                samples[i] = _sample(*(column[i] for column in lists))
+        else:
+            samples = _reuse_by_address(lists, cache)
+    except (TypeError, ValueError):  # a value that cannot be compared
+        samples = [_sample(*raw) for raw in zip(*lists, strict=True)]
+        lists = []
+    cache.columns = lists
+    cache.samples = samples
+    return samples
+
+
+def _changed_rows(new: list[list[Any]], old: list[list[Any]]) -> list[int]:
+    """Return the rows where two replies of the same workers differ.
+
+    Each column is compared whole first, in C; only a column that differs is
+    searched, and only outside the rows already known to differ, which is
+    where a heartbeat changes most columns at once.
+    """
+    n = len(new[0])
+    changed: list[int] | None = None
+    for c in _MOST_CHANGING:
+        column, before = new[c], old[c]
+        if column == before:
+            continue
+        if changed is not None:
+            patched = column[:]
+            for i in changed:
+                patched[i] = before[i]
+            if patched == before:
+                continue
+        found = compress(range(n), map(ne, column, before))
+        changed = sorted({*changed, *found}) if changed else list(found)
+        if len(changed) == n:
+            break
+    return changed or []
+
+
+def _reuse_by_address(lists: list[list[Any]], cache: ReplyCache) -> list[WorkerSample]:
+    """Read a reply whose workers changed, keeping the samples of the others."""
+    where = (
+        {address: i for i, address in enumerate(cache.columns[0])}
+        if (cache.columns)
+        else {}
+    )
+    before = list(zip(*cache.columns, strict=True))
+    kept = cache.samples
+    samples = []
+    for raw in zip(*lists, strict=True):
+        i = where.get(raw[0])
+        samples.append(kept[i] if i is not None and before[i] == raw else _sample(*raw))
     return samples
 
 
@@ -368,7 +437,7 @@ class DaskSource:
             raise ValueError(msg)
         self.client = client
         self.lean = lean
-        self._samples: dict[tuple[object, ...], WorkerSample] = {}
+        self._samples = ReplyCache()
 
     @property
     def status(self) -> str:

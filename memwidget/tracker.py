@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass
+from itertools import compress
+from operator import is_not
 from typing import TYPE_CHECKING
 
 from memwidget.breakdown import EMPTY, MemoryBreakdown, managed_in_memory_of
 from memwidget.window import RollingMin
+from memwidget.wire import CODES, HAS_DATA, OTHER_STATUS, SPLIT_UNKNOWN
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from memwidget.sources import WorkerSample
+
+FIGURES = (
+    "process",
+    "managed_in_memory",
+    "managed_spilled",
+    "unmanaged_old",
+    "spilled_disk",
+)
+"""The independent figures of a breakdown: one wire column each, in wire order."""
+
+_NO_SPLIT = HAS_DATA | SPLIT_UNKNOWN
+_UNTIMED = -math.inf
+"""The sample time kept for a worker whose sample has none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +47,96 @@ class WorkerRow:
     age: float | None
 
 
-@dataclass(frozen=True, slots=True)
 class Tick:
-    """Everything one poll learned, ready to be sent or snapshotted."""
+    """Everything one poll learned, ready to be sent or snapshotted.
 
-    time: float
-    rows: tuple[WorkerRow, ...]
-    cluster: MemoryBreakdown
-    cluster_limit: int | None
-    generation: int
-    """Increases whenever the set of workers, or an identity, changes."""
+    The per-worker figures are held as the wire's columns, in the order of
+    ``samples``, with the aggregates a tick needs; :attr:`rows` builds one
+    :class:`WorkerRow` per worker only when asked, because at thousands of
+    workers that costs more than everything else a tick does.
+    """
+
+    __slots__ = (
+        "_rows",
+        "ages",
+        "breakdowns",
+        "cluster",
+        "cluster_limit",
+        "figures",
+        "flags",
+        "freshest_age",
+        "generation",
+        "samples",
+        "status",
+        "time",
+    )
+
+    def __init__(
+        self,
+        *,
+        time: float,
+        generation: int,
+        samples: Sequence[WorkerSample],
+        breakdowns: Sequence[MemoryBreakdown | None],
+        figures: Sequence[array[float]],
+        ages: array[float],
+        status: bytes,
+        flags: bytes,
+        cluster: MemoryBreakdown,
+        cluster_limit: int | None,
+        freshest_age: float | None,
+    ) -> None:
+        self.time = time
+        self.generation = generation
+        """Increases whenever the workers, their order, or an identity changes."""
+        self.samples = tuple(samples)
+        self.breakdowns = tuple(breakdowns)
+        self.figures = tuple(figures)
+        """The columns of :data:`FIGURES`, float64, one entry per worker."""
+        self.ages = ages
+        """Seconds since each worker's sample, float32; 0 where unknown."""
+        self.status = status
+        """Each worker's status code, as the wire sends it."""
+        self.flags = flags
+        """Each worker's wire flags: ``HAS_DATA``, ``SPLIT_UNKNOWN``."""
+        self.cluster = cluster
+        self.cluster_limit = cluster_limit
+        self.freshest_age = freshest_age
+        """The age of the freshest sample; ``None`` if no worker has one."""
+        self._rows: tuple[WorkerRow, ...] | None = None
+
+    @property
+    def workers(self) -> int:
+        """How many workers the tick holds."""
+        return len(self.samples)
+
+    @property
+    def workers_with_data(self) -> int:
+        """How many workers have sent a usable sample."""
+        return len(self.flags) - self.flags.count(0)
+
+    @property
+    def workers_split_unknown(self) -> int:
+        """How many workers have data but no managed/unmanaged split."""
+        return self.flags.count(_NO_SPLIT)
+
+    @property
+    def rows(self) -> tuple[WorkerRow, ...]:
+        """One row per worker, in the order of the columns."""
+        if self._rows is None:
+            now = self.time
+            self._rows = tuple(
+                WorkerRow(
+                    sample,
+                    breakdown,
+                    flag == HAS_DATA,
+                    None if sample.time is None else max(0.0, now - sample.time),
+                )
+                for sample, breakdown, flag in zip(
+                    self.samples, self.breakdowns, self.flags, strict=True
+                )
+            )
+        return self._rows
 
 
 def heartbeat_interval(n_workers: int) -> float:
@@ -78,6 +175,17 @@ class Tracker:
     ----------
     window
         The recent-to-old window, in seconds.
+
+    Notes
+    -----
+    The wire's columns and the cluster's sums are kept from one reading to
+    the next and updated only where a worker's sample changed: in a large
+    cluster most workers send nothing new at a given tick, because heartbeats
+    come every ``n / 200 + 1`` seconds. A sample counts as unchanged when it
+    is the very object of the previous reading, as
+    :class:`~memwidget.sources.DaskSource` keeps them; pushing the same timed
+    value again would leave its window as it was. A change of membership or
+    of order rebuilds every column.
     """
 
     def __init__(self, window: float) -> None:
@@ -90,26 +198,64 @@ class Tracker:
         self.window = float(window)
         self.windows: dict[str, RollingMin] = {}
         self.generation = 0
-        self._latest: dict[str, WorkerSample] = {}
-        self._breakdowns: dict[str, MemoryBreakdown] = {}
+        self._clear()
+
+    def _clear(self) -> None:
+        self._addresses: list[str] = []
+        self._samples: list[WorkerSample] = []
+        self._breakdowns: list[MemoryBreakdown | None] = []
+        self._figures = [array("d") for _ in FIGURES]
+        self._times = array("d")
+        self._untimed: set[int] = set()
+        self._status = bytearray()
+        self._flags = bytearray()
+        self._sums = [0] * len(FIGURES)
+        self._limits = 0
+        self._no_limit = 0
 
     def update(self, samples: Iterable[WorkerSample], now: float) -> Tick:
         """Fold one reading in and return its breakdowns.
 
         Samples with no data keep their row (saying so) but do not touch the
         worker's window. A repeated address keeps only its last sample.
-
-        Notes
-        -----
-        A sample that is the very object of the previous reading (a source
-        that keeps unchanged samples, as :class:`~memwidget.sources.DaskSource`
-        does) keeps its breakdown: pushing the same timed value again leaves
-        its window as it was. In a large cluster most workers are in that case
-        at any tick, because heartbeats come every ``n / 200 + 1`` seconds.
         """
+        samples = list(samples)
+        if not self._update_in_place(samples, now):
+            self._rebuild(samples, now)
+        return self._tick(now)
+
+    def _update_in_place(self, samples: list[WorkerSample], now: float) -> bool:
+        """Fold in the samples that changed; false if the workers changed."""
+        previous = self._samples
+        if len(samples) != len(previous) or not previous:
+            return False
+        changed = list(compress(range(len(samples)), map(is_not, samples, previous)))
+        addresses = self._addresses
+        if any(samples[i].address != addresses[i] for i in changed):
+            return False
+        bumped = False
+        for i in changed:
+            sample, old = samples[i], previous[i]
+            if _identity(sample) != _identity(old):
+                bumped = True
+                self._count_limit(old.memory_limit, -1)
+                self._count_limit(sample.memory_limit, 1)
+            previous[i] = sample
+            self._place(i, sample, self._breakdown(sample, now))
+        if bumped:
+            self.generation += 1
+        # Without a time of its own, a sample is taken as new at every reading.
+        for i in self._untimed.difference(changed):
+            sample = previous[i]
+            if sample.process is not None:
+                self._place(i, sample, self._breakdown(sample, now))
+        return True
+
+    def _rebuild(self, samples: list[WorkerSample], now: float) -> None:
         latest = {sample.address: sample for sample in samples}
-        previous = self._latest
-        if latest.keys() != previous.keys() or any(
+        previous = dict(zip(self._addresses, self._samples, strict=True))
+        kept = dict(zip(self._addresses, self._breakdowns, strict=True))
+        if list(latest) != self._addresses or any(
             sample is not previous[address]
             and _identity(sample) != _identity(previous[address])
             for address, sample in latest.items()
@@ -118,43 +264,98 @@ class Tracker:
         for gone in self.windows.keys() - latest.keys():
             del self.windows[gone]
 
-        kept = self._breakdowns
-        breakdowns: dict[str, MemoryBreakdown] = {}
-        rows = []
-        limit: int | None = 0
-        for address, sample in latest.items():
-            sample_time = sample.time
-            age = None if sample_time is None else max(0.0, now - sample_time)
-            if limit is not None:
-                limit = (
-                    None if sample.memory_limit is None else limit + sample.memory_limit
-                )
-            if sample.process is None:
-                rows.append(WorkerRow(sample, None, split_known=False, age=age))
-                continue
+        self._clear()
+        n = len(latest)
+        self._addresses = list(latest)
+        self._samples = list(latest.values())
+        self._breakdowns = [None] * n
+        zeros = bytes(8 * n)
+        self._figures = [array("d", zeros) for _ in FIGURES]
+        self._times = array("d", zeros)
+        self._status = bytearray(n)
+        self._flags = bytearray(n)
+        for i, (address, sample) in enumerate(latest.items()):
+            self._count_limit(sample.memory_limit, 1)
             breakdown = kept.get(address)
             if (
                 breakdown is None
-                or sample_time is None
+                or sample.time is None
                 or sample is not previous[address]
             ):
                 breakdown = self._breakdown(sample, now)
-            breakdowns[address] = breakdown
-            rows.append(
-                WorkerRow(sample, breakdown, sample.managed_bytes is not None, age)
-            )
-        self._latest = latest
-        self._breakdowns = breakdowns
+            self._place(i, sample, breakdown)
+
+    def _count_limit(self, limit: int | None, sign: int) -> None:
+        if limit is None:
+            self._no_limit += sign
+        else:
+            self._limits += sign * limit
+
+    def _place(
+        self, i: int, sample: WorkerSample, breakdown: MemoryBreakdown | None
+    ) -> None:
+        """Write a worker's figures into the columns and the cluster's sums."""
+        sums = self._sums
+        old = self._breakdowns[i]
+        if old is not None:
+            sums[0] -= old.process
+            sums[1] -= old.managed_in_memory
+            sums[2] -= old.managed_spilled
+            sums[3] -= old.unmanaged_old
+            sums[4] -= old.spilled_disk
+        self._breakdowns[i] = breakdown
+        self._status[i] = CODES.get(sample.status, OTHER_STATUS)
+        if sample.time is None:
+            self._times[i] = _UNTIMED
+            self._untimed.add(i)
+        else:
+            self._times[i] = sample.time
+            self._untimed.discard(i)
+        process, in_memory, spilled, old_figure, disk = self._figures
+        if breakdown is None:
+            self._flags[i] = 0
+            process[i] = in_memory[i] = spilled[i] = old_figure[i] = disk[i] = 0.0
+            return
+        self._flags[i] = HAS_DATA if sample.managed_bytes is not None else _NO_SPLIT
+        process[i] = b_process = breakdown.process
+        in_memory[i] = b_in_memory = breakdown.managed_in_memory
+        spilled[i] = b_spilled = breakdown.managed_spilled
+        old_figure[i] = b_old = breakdown.unmanaged_old
+        disk[i] = b_disk = breakdown.spilled_disk
+        sums[0] += b_process
+        sums[1] += b_in_memory
+        sums[2] += b_spilled
+        sums[3] += b_old
+        sums[4] += b_disk
+
+    def _tick(self, now: float) -> Tick:
+        now = float(now)
+        times = self._times
+        freshest = max(times, default=_UNTIMED)
+        ages = array("f", map(now.__sub__, times))
+        if freshest > now:  # a worker's clock ahead of the kernel's
+            ages = array("f", [max(0.0, age) for age in ages])
+        for i in self._untimed:
+            ages[i] = 0.0
+        n = len(self._samples)
         return Tick(
             time=now,
-            rows=tuple(rows),
-            cluster=MemoryBreakdown.total(breakdowns.values()),
-            cluster_limit=limit or None,
             generation=self.generation,
+            samples=self._samples,
+            breakdowns=self._breakdowns,
+            figures=[column[:] for column in self._figures],
+            ages=ages,
+            status=bytes(self._status),
+            flags=bytes(self._flags),
+            cluster=MemoryBreakdown(*self._sums) if n else EMPTY,
+            cluster_limit=None if self._no_limit else self._limits or None,
+            freshest_age=None if freshest == _UNTIMED else max(0.0, now - freshest),
         )
 
-    def _breakdown(self, sample: WorkerSample, now: float) -> MemoryBreakdown:
-        process = sample.process or 0
+    def _breakdown(self, sample: WorkerSample, now: float) -> MemoryBreakdown | None:
+        if sample.process is None:
+            return None
+        process = sample.process
         managed_bytes = (
             sample.managed_bytes if sample.managed_bytes is not None else sample.spilled
         )
@@ -176,4 +377,16 @@ class Tracker:
 
 def empty_tick() -> Tick:
     """Return the tick before the first reading: no workers, nothing known."""
-    return Tick(time=0.0, rows=(), cluster=EMPTY, cluster_limit=None, generation=0)
+    return Tick(
+        time=0.0,
+        generation=0,
+        samples=(),
+        breakdowns=(),
+        figures=[array("d") for _ in FIGURES],
+        ages=array("f"),
+        status=b"",
+        flags=b"",
+        cluster=EMPTY,
+        cluster_limit=None,
+        freshest_age=None,
+    )

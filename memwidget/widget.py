@@ -235,11 +235,10 @@ class MemoryWidget(anywidget.AnyWidget):
             self._send_tick(tick)
 
     def _freshness(self, tick: Tick) -> tuple[str, str]:
-        ages = [row.age for row in tick.rows if row.age is not None]
-        if not ages:
-            return "live", "" if tick.rows else "no workers"
-        limit = 3 * heartbeat_interval(len(tick.rows)) + 2 * self.interval
-        freshest = min(ages)
+        freshest = tick.freshest_age
+        if freshest is None:
+            return "live", "" if tick.workers else "no workers"
+        limit = 3 * heartbeat_interval(tick.workers) + 2 * self.interval
         if freshest > limit:
             return "stale", f"no heartbeat for {freshest:.0f} s"
         return "live", ""
@@ -273,13 +272,13 @@ class MemoryWidget(anywidget.AnyWidget):
                     "generation": tick.generation,
                     "workers": [
                         {
-                            "address": row.sample.address,
-                            "name": row.sample.name,
-                            "host": row.sample.host,
-                            "nthreads": row.sample.nthreads,
-                            "memory_limit": row.sample.memory_limit,
+                            "address": sample.address,
+                            "name": sample.name,
+                            "host": sample.host,
+                            "nthreads": sample.nthreads,
+                            "memory_limit": sample.memory_limit,
                         }
-                        for row in tick.rows
+                        for sample in tick.samples
                     ],
                 }
                 self._sent_generation = tick.generation
@@ -287,11 +286,9 @@ class MemoryWidget(anywidget.AnyWidget):
             self._cluster = {
                 **tick.cluster.to_dict(),
                 "memory_limit": tick.cluster_limit,
-                "workers": len(tick.rows),
-                "workers_with_data": sum(r.breakdown is not None for r in tick.rows),
-                "workers_split_unknown": sum(
-                    r.breakdown is not None and not r.split_known for r in tick.rows
-                ),
+                "workers": tick.workers,
+                "workers_with_data": tick.workers_with_data,
+                "workers_split_unknown": tick.workers_split_unknown,
             }
             self._meta = self._meta_dict()
 
@@ -352,7 +349,7 @@ class MemoryWidget(anywidget.AnyWidget):
     def __repr__(self) -> str:
         """Return a short repr: the default one serialises every trait."""
         return (
-            f"<MemoryWidget {self._state}, {len(self._tick.rows)} workers, "
+            f"<MemoryWidget {self._state}, {self._tick.workers} workers, "
             f"window {self.tracker.window:g} s, interval {self.interval:g} s>"
         )
 
