@@ -204,5 +204,29 @@ class MemoryBreakdown:
         return {name: independent.get(name, getattr(self, name)) for name in FIELDS}
 
 
+def unchecked(
+    process: int,
+    managed_in_memory: int,
+    managed_spilled: int,
+    unmanaged_old: int,
+    spilled_disk: int,
+) -> MemoryBreakdown:
+    """Build a breakdown from figures that meet the invariants by construction.
+
+    Skips the checks of the constructor, which cost as much as the rest of a
+    worker's update: only for callers that have applied the clamps of
+    :meth:`MemoryBreakdown.from_inputs` themselves.
+    """
+    breakdown = object.__new__(MemoryBreakdown)
+    _set(breakdown, "process", process)
+    _set(breakdown, "managed_in_memory", managed_in_memory)
+    _set(breakdown, "managed_spilled", managed_spilled)
+    _set(breakdown, "unmanaged_old", unmanaged_old)
+    _set(breakdown, "spilled_disk", spilled_disk)
+    return breakdown
+
+
+_set = object.__setattr__
+
 EMPTY = MemoryBreakdown(0, 0, 0, 0, 0)
 """The breakdown of nothing: the cluster total of no workers."""

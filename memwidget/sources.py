@@ -79,6 +79,8 @@ class Source(Protocol):
 
 def _bytes(value: object) -> int | None:
     """Return ``value`` as a byte count, or ``None`` where it is not one."""
+    if type(value) is int:  # what every release sends: checked first, fast
+        return value if 0 <= value <= MAX_BYTES else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if isinstance(value, float) and not math.isfinite(value):
@@ -159,40 +161,35 @@ def _sample(  # noqa: PLR0917 - one argument per column of the lean read
     "disk"}``, or the one integer of releases before 2022.02 and 0.
     """
     status = getattr(status, "name", status) if status else "unknown"
-    identity: dict[str, Any] = {
-        "address": _text(address),
-        "name": _text(name),
-        "host": _text(host),
-        "nthreads": nthreads if isinstance(nthreads, int) and nthreads > 0 else 0,
-        "memory_limit": _limit(memory_limit),
-        "status": _text(status),
-    }
+    identity = (
+        address if type(address) is str else _text(address),
+        name if type(name) is str else _text(name),
+        host if type(host) is str else _text(host),
+        nthreads if isinstance(nthreads, int) and nthreads > 0 else 0,
+        _limit(memory_limit),
+        status if type(status) is str else _text(status),
+    )
     flags = flags if isinstance(flags, int) else 0
+    if not isinstance(sample_time, int | float) or not math.isfinite(sample_time):
+        sample_time = None
     process = _bytes(memory)
     spilled_bytes: int | None = 0
     disk_bytes: int | None = 0
     if flags & _HAS_SPILLED:
         spilled_bytes, disk_bytes = _bytes(spilled), _bytes(spilled_disk)
-    if not isinstance(sample_time, int | float) or not math.isfinite(sample_time):
-        sample_time = None
     if process is None or spilled_bytes is None or disk_bytes is None:
-        return WorkerSample(**identity, time=sample_time)
+        return WorkerSample(*identity, sample_time)
 
     if flags & _HAS_MANAGED:
         managed = _bytes(managed_bytes)
         if managed is None:
-            return WorkerSample(**identity, time=sample_time)
+            return WorkerSample(*identity, sample_time)
     else:
         # Releases before 2022.10: the scheduler's own count of every key the
         # worker holds, in memory and spilled, where a lean read fetched it.
         managed = _bytes(nbytes)
     return WorkerSample(
-        **identity,
-        time=sample_time,
-        process=process,
-        managed_bytes=managed,
-        spilled=spilled_bytes,
-        spilled_disk=disk_bytes,
+        *identity, sample_time, process, managed, spilled_bytes, disk_bytes
     )
 
 
@@ -279,8 +276,11 @@ def _parse_columns(
         # one heartbeat to the next.)
         if cache.columns and cache.columns[0] == lists[0]:
             samples = cache.samples[:]
-            for i in _changed_rows(lists, cache.columns):
-                samples[i] = _sample(*(column[i] for column in lists))
+            changed = _changed_rows(lists, cache.columns)
+            picked = [list(map(column.__getitem__, changed)) for column in lists]
+            rows = zip(*picked, strict=True)
+            for i, raw in zip(changed, rows, strict=True):
+                samples[i] = _sample(*raw)
         else:
             samples = _reuse_by_address(lists, cache)
     except (TypeError, ValueError):  # a value that cannot be compared

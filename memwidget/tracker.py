@@ -9,7 +9,12 @@ from itertools import compress
 from operator import is_not
 from typing import TYPE_CHECKING
 
-from memwidget.breakdown import EMPTY, MemoryBreakdown, managed_in_memory_of
+from memwidget.breakdown import (
+    EMPTY,
+    MemoryBreakdown,
+    managed_in_memory_of,
+    unchecked,
+)
 from memwidget.window import RollingMin
 from memwidget.wire import CODES, HAS_DATA, OTHER_STATUS, SPLIT_UNKNOWN
 
@@ -334,7 +339,8 @@ class Tracker:
         freshest = max(times, default=_UNTIMED)
         ages = array("f", map(now.__sub__, times))
         if freshest > now:  # a worker's clock ahead of the kernel's
-            ages = array("f", [max(0.0, age) for age in ages])
+            for i in compress(range(len(times)), map(now.__lt__, times)):
+                ages[i] = 0.0
         for i in self._untimed:
             ages[i] = 0.0
         n = len(self._samples)
@@ -353,26 +359,31 @@ class Tracker:
         )
 
     def _breakdown(self, sample: WorkerSample, now: float) -> MemoryBreakdown | None:
-        if sample.process is None:
-            return None
         process = sample.process
-        managed_bytes = (
-            sample.managed_bytes if sample.managed_bytes is not None else sample.spilled
-        )
-        unmanaged = process - managed_in_memory_of(
-            process, managed_bytes or 0, sample.spilled
-        )
+        if process is None:
+            return None
+        spilled, disk = sample.spilled, sample.spilled_disk
+        managed_bytes = sample.managed_bytes
+        if managed_bytes is None:
+            managed_bytes = spilled
+        in_memory = managed_in_memory_of(process, managed_bytes, spilled)
         window = self.windows.get(sample.address)
         if window is None:
             window = self.windows[sample.address] = RollingMin(self.window)
-        old = window.push(now if sample.time is None else sample.time, unmanaged)
-        return MemoryBreakdown.from_inputs(
-            process=process,
-            managed_bytes=managed_bytes or 0,
-            spilled=sample.spilled,
-            spilled_disk=sample.spilled_disk,
-            unmanaged_old_window=old,
-        )
+        time = now if sample.time is None else sample.time
+        old = window.push(time, process - in_memory)
+        if min(process, managed_bytes, spilled, disk) < 0:
+            return MemoryBreakdown.from_inputs(
+                process=process,
+                managed_bytes=managed_bytes,
+                spilled=spilled,
+                spilled_disk=disk,
+                unmanaged_old_window=old,
+            )
+        # The clamps of MemoryBreakdown.from_inputs, which non-negative
+        # figures need no more of.
+        unmanaged = process - in_memory
+        return unchecked(process, in_memory, spilled, min(max(0, old), unmanaged), disk)
 
 
 def empty_tick() -> Tick:
