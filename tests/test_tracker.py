@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 import struct
+from array import array
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from memwidget.breakdown import EMPTY, MemoryBreakdown
 from memwidget.sources import WorkerSample
-from memwidget.tracker import Tracker, cluster_limit, heartbeat_interval
-from memwidget.wire import BYTES_PER_WORKER, HAS_DATA, SPLIT_UNKNOWN, encode_columns
+from memwidget.tracker import Tracker, _identity, cluster_limit, heartbeat_interval
+from memwidget.window import RollingMin
+from memwidget.wire import (
+    BYTES_PER_WORKER,
+    HAS_DATA,
+    SPLIT_UNKNOWN,
+    encode_columns,
+    status_code,
+)
 
 from helpers import assert_invariants
 
@@ -160,3 +171,152 @@ def test_columns_round_trip_through_the_documented_layout():
     flags = buf[16 + 45 * n :]
     assert list(status) == [1, 2, 3]
     assert list(flags) == [HAS_DATA, 0, HAS_DATA | SPLIT_UNKNOWN]
+
+
+def test_a_sample_ahead_of_the_kernel_clock_has_age_zero_on_the_wire():
+    tracker = Tracker(window=30)
+    tick = tracker.update([sample("a", t=105.0), sample("b", t=90.0)], now=100.0)
+    ages = struct.unpack_from("<2f", encode_columns(tick), 16 + 40 * 2)
+    assert ages == (0.0, 10.0)
+    assert tick.freshest_age == 0.0
+
+
+def test_a_reordered_reading_sends_the_identities_again():
+    tracker = Tracker(window=30)
+    first = tracker.update([sample("a"), sample("b")], now=0)
+    second = tracker.update([sample("b"), sample("a")], now=1)
+    assert second.generation != first.generation
+    assert [s.address for s in second.samples] == ["b", "a"]
+
+
+def test_a_sample_without_time_is_taken_as_new_at_every_reading():
+    tracker = Tracker(window=10)
+    low = WorkerSample("a", memory_limit=MIB, process=50, managed_bytes=0)
+    high = WorkerSample("a", memory_limit=MIB, process=100, managed_bytes=0)
+    tracker.update([low], now=0)
+    tick = tracker.update([high], now=1)
+    assert tick.rows[0].breakdown.unmanaged_old == 50
+    # The very same sample again, after the window: pushed again at this
+    # reading's time, so the 50 has left the window.
+    tick = tracker.update([high], now=20)
+    assert tick.rows[0].breakdown.unmanaged_old == 100
+    assert tick.rows[0].age is None
+
+
+def _fields(s):
+    return {name: getattr(s, name) for name in s.__slots__}
+
+
+class ReferenceTracker:
+    """The tracker's rules, recomputed from scratch at every reading."""
+
+    def __init__(self, window):
+        self.window = window
+        self.windows = {}
+        self.latest = {}
+        self.breakdowns = {}
+
+    def update(self, samples, now):
+        latest = {s.address: s for s in samples}
+        for gone in self.windows.keys() - latest.keys():
+            del self.windows[gone]
+        rows, breakdowns = [], {}
+        for address, s in latest.items():
+            age = None if s.time is None else max(0.0, now - s.time)
+            if s.process is None:
+                rows.append((s, None, False, age))
+                continue
+            b = self.breakdowns.get(address)
+            if b is None or s.time is None or s is not self.latest.get(address):
+                managed = s.managed_bytes if s.managed_bytes is not None else s.spilled
+                in_memory = min(s.process, max(0, managed - s.spilled))
+                w = self.windows.setdefault(address, RollingMin(self.window))
+                old = w.push(now if s.time is None else s.time, s.process - in_memory)
+                b = MemoryBreakdown.from_inputs(
+                    process=s.process,
+                    managed_bytes=managed,
+                    spilled=s.spilled,
+                    spilled_disk=s.spilled_disk,
+                    unmanaged_old_window=old,
+                )
+            breakdowns[address] = b
+            rows.append((s, b, s.managed_bytes is not None, age))
+        self.latest, self.breakdowns = latest, breakdowns
+        return rows
+
+
+def columns_from_rows(tick):
+    """The wire columns of a tick, encoded row by row from its rows."""
+    rows = tick.rows
+    parts = [EMPTY if r.breakdown is None else r.breakdown for r in rows]
+    names = ("process", "managed_in_memory", "managed_spilled", "unmanaged_old")
+    columns = [array("d", [getattr(b, name) for b in parts]) for name in names]
+    columns.append(array("d", [b.spilled_disk for b in parts]))
+    columns.append(array("f", [0.0 if r.age is None else r.age for r in rows]))
+    status = bytes(status_code(r.sample.status) for r in rows)
+    flags = bytes(
+        0 if r.breakdown is None else HAS_DATA if r.split_known else 3 for r in rows
+    )
+    header = struct.pack("<4I", 1, len(rows), tick.generation, 0)
+    return b"".join([header, *(c.tobytes() for c in columns), status, flags])
+
+
+figures = st.integers(-3, 2**45) | st.integers(0, 1000)
+worker_samples = st.builds(
+    WorkerSample,
+    address=st.sampled_from("abcdefg"),
+    name=st.sampled_from(["", "n"]),
+    nthreads=st.integers(0, 2),
+    memory_limit=st.none() | st.integers(1, 2**40),
+    status=st.sampled_from(["running", "paused", "unknown", "something else"]),
+    time=st.none() | st.floats(0, 120),
+    process=st.none() | figures,
+    managed_bytes=st.none() | figures,
+    spilled=figures,
+    spilled_disk=figures,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.floats(0, 40))
+def test_columns_kept_in_place_equal_a_recomputation_from_scratch(data, window):
+    tracker, reference = Tracker(window), ReferenceTracker(window)
+    reading: list[WorkerSample] = []
+    previous = None
+    for step in range(data.draw(st.integers(1, 12))):
+        now = 10.0 * step + data.draw(st.floats(0, 9))
+        kept = data.draw(st.lists(st.sampled_from(reading))) if reading else []
+        if data.draw(st.booleans()):  # the usual tick: some workers report anew
+            kept = list(reading)
+            for i in data.draw(st.lists(st.integers(0, max(0, len(kept) - 1)))):
+                if kept:
+                    new = data.draw(worker_samples)
+                    kept[i] = WorkerSample(
+                        **{**_fields(new), "address": kept[i].address}
+                    )
+        else:
+            kept += data.draw(st.lists(worker_samples, max_size=4))
+            if data.draw(st.booleans()):
+                kept = data.draw(st.permutations(kept))
+        reading = kept
+        tick = tracker.update(reading, now)
+        expected = reference.update(reading, now)
+
+        rows = [(r.sample, r.breakdown, r.split_known, r.age) for r in tick.rows]
+        assert rows == expected
+        assert encode_columns(tick) == columns_from_rows(tick)
+        with_data = [r.breakdown for r in tick.rows if r.breakdown is not None]
+        assert tick.cluster == MemoryBreakdown.total(with_data)
+        assert_invariants(tick.cluster)
+        assert tick.cluster_limit == cluster_limit(tick.rows)
+        assert tick.workers_with_data == len(with_data)
+        assert tick.workers_split_unknown == sum(
+            r.breakdown is not None and not r.split_known for r in tick.rows
+        )
+        ages = [r.age for r in tick.rows if r.age is not None]
+        assert tick.freshest_age == (min(ages) if ages else None)
+        assert set(tracker.windows) <= {s.address for s in reading}
+        identities = [(s.address, *_identity(s)) for s in tick.samples]
+        if previous is not None:
+            assert (tick.generation == previous[0]) == (identities == previous[1])
+        previous = (tick.generation, identities)

@@ -702,3 +702,76 @@ def save_screenshot(
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target / path.name)
     return path
+
+
+# --- more cells, printed data, settings ---------------------------------------
+
+
+def prompts(page: Page) -> list[str]:
+    """The input prompts of the open notebook's code cells, as shown."""
+    return _prompts(page)
+
+
+def cell_is_running(page: Page, index: int = -1) -> bool:
+    """Whether the code cell at ``index`` shows ``[*]`` (queued or running)."""
+    shown = _prompts(page)
+    return bool(shown) and bool(_QUEUED.search(shown[index]))
+
+
+def append_and_run_cell(page: Page, code: str) -> None:
+    """Add a code cell holding ``code`` below the last cell and run it.
+
+    Uses the keyboard as a user would (select the last cell, ``b``, type,
+    Ctrl+Enter, which runs the cell without adding another below it), which
+    works alike in JupyterLab and Notebook 7. Returns once
+    the new cell shows ``[*]`` or a number; wait for the end with
+    :func:`wait_until_ran`.
+    """
+    cells = notebook_cells(page)
+    count = cells.count()
+    dismiss_news_toast(page)
+    cells.last.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    new_cell = cells.nth(count)
+    new_cell.wait_for(state="visible")
+    new_cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.insert_text(code)
+    editor = new_cell.locator(".cm-content")
+    deadline = time.monotonic() + PROMPT_APPEAR_TIMEOUT
+    while editor.inner_text().strip() != code.strip():
+        if time.monotonic() > deadline:
+            msg = f"the new cell holds {editor.inner_text()!r}, not {code!r}"
+            raise HarnessError(msg)
+        page.wait_for_timeout(100)
+    page.keyboard.press("Control+Enter")
+    prompt = new_cell.locator(".jp-InputPrompt")
+    deadline = time.monotonic() + PROMPT_APPEAR_TIMEOUT
+    while not _PROMPT.search(prompt.inner_text()):
+        if time.monotonic() > deadline:
+            msg = f"the new cell did not start: prompt {prompt.inner_text()!r}"
+            raise HarnessError(msg)
+        page.wait_for_timeout(100)
+
+
+def printed_json(page: Page, marker: str, timeout: float = RUN_TIMEOUT) -> Any:
+    """Parse the JSON a cell printed on one line after ``marker`` and a space.
+
+    Takes the last such line, so a later print of the same marker wins.
+    """
+    pattern = re.compile(re.escape(marker) + r" (.+)")
+    deadline = time.monotonic() + timeout
+    while True:
+        found = pattern.findall(outputs_text(page))
+        if found:
+            return json.loads(found[-1])
+        if time.monotonic() > deadline:
+            msg = f"no output line starts with {marker!r}:\n{outputs_text(page)}"
+            raise HarnessError(msg)
+        page.wait_for_timeout(200)
+
+
+def user_settings_path(server: JupyterServer, plugin: str) -> Path:
+    """The user settings file of ``plugin`` ("package:name") in the server's world."""
+    package, name = plugin.split(":")
+    return server.base / "user-settings" / package / f"{name}.jupyterlab-settings"
