@@ -36,8 +36,8 @@ export const CSS = `
   --mw-border-strong: var(--jp-border-color1, rgba(128, 128, 128, 0.6));
   --mw-accent: var(--jp-brand-color1, #0072b2);
   --mw-row-height: ${ROW_HEIGHT}px;
-  --mw-columns: minmax(4em, 9em) minmax(160px, 1fr) 9.5em 5em 6.5em 5em
-    4.5em 5.5em;
+  --mw-columns: minmax(4em, 9em) minmax(160px, 1fr) 10.5em 5em 6.5em 5em
+    4.5em 5em;
   position: relative;
   container: memwidget / inline-size;
   box-sizing: border-box;
