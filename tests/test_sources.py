@@ -5,9 +5,13 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from memwidget.sources import (
+    LEAN_COLUMNS,
     MAX_BYTES,
+    ReplyCache,
     SourceError,
     WorkerSample,
     parse_identity,
@@ -173,3 +177,93 @@ def test_max_bytes_is_exact_in_float64():
     assert float(MAX_BYTES) == MAX_BYTES
     assert math.isfinite(float(MAX_BYTES))
     assert WorkerSample("a").process is None
+
+
+values = st.none() | st.integers(-5, 2**54) | st.text(max_size=2)
+times = st.none() | st.floats(allow_nan=True, allow_infinity=True)
+
+
+def lean_row(address):
+    return st.fixed_dictionaries(
+        {
+            "address": st.just(address),
+            "name": values,
+            "host": st.sampled_from(["h", "k"]),
+            "nthreads": values,
+            "memory_limit": values,
+            "status": st.sampled_from(["running", "paused", None]),
+            "nbytes": values,
+            "flags": st.integers(0, 3),
+            "memory": values,
+            "managed_bytes": values,
+            "spilled": values,
+            "spilled_disk": values,
+            "time": times,
+        }
+    )
+
+
+def lean_reply(rows):
+    return {"columns": {name: [row[name] for row in rows] for name in LEAN_COLUMNS}}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_cached_lean_read_equals_a_fresh_one_and_keeps_unchanged_samples(data):
+    cache = ReplyCache()
+    rows: list[dict] = []
+    before: dict[str, tuple] = {}
+    for _ in range(data.draw(st.integers(1, 8))):
+        if rows and data.draw(st.booleans()):  # the usual read: a few new samples
+            rows = list(rows)
+            for i in data.draw(st.lists(st.integers(0, len(rows) - 1), max_size=3)):
+                fresh = data.draw(lean_row(rows[i]["address"]))
+                field = data.draw(st.sampled_from(LEAN_COLUMNS[1:]))
+                rows[i] = {**rows[i], field: fresh[field]}
+        else:  # workers join, leave or move
+            addresses = data.draw(st.lists(st.sampled_from("abcdef"), unique=True))
+            old = {row["address"]: row for row in rows}
+            rows = [
+                old[a]
+                if a in old and data.draw(st.booleans())
+                else data.draw(lean_row(a))
+                for a in addresses
+            ]
+        reply = lean_reply(rows)
+        samples = parse_identity(reply, cache)
+
+        assert samples == parse_identity(lean_reply(rows))
+        for row, sample in zip(rows, samples, strict=True):
+            raw = tuple(row[name] for name in LEAN_COLUMNS)
+            kept = before.get(row["address"])
+            # Inputs that are NaN never compare equal: they may be read again.
+            same = not any(isinstance(v, float) and math.isnan(v) for v in raw)
+            if kept is not None and kept[0] == raw and same:
+                assert sample is kept[1]
+        before = {
+            row["address"]: (tuple(row[name] for name in LEAN_COLUMNS), sample)
+            for row, sample in zip(rows, samples, strict=True)
+        }
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {name: [1, 2] for name in LEAN_COLUMNS} | {"time": [1.0]},
+        {name: [1] for name in LEAN_COLUMNS[1:]},
+        dict.fromkeys(LEAN_COLUMNS, 5),
+    ],
+    ids=["columns of unequal lengths", "a column missing", "not lists"],
+)
+def test_a_malformed_lean_reply_is_a_source_error(columns):
+    with pytest.raises(SourceError, match="malformed"):
+        parse_identity({"columns": columns}, ReplyCache())
+
+
+def test_a_lean_reply_in_tuples_reads_as_in_lists():
+    rows = [{"address": "a", **dict.fromkeys(LEAN_COLUMNS[1:], 5)}]
+    reply = lean_reply(rows)
+    as_tuples = {"columns": {k: tuple(v) for k, v in reply["columns"].items()}}
+    cache = ReplyCache()
+    assert parse_identity(as_tuples, cache) == parse_identity(reply)
+    assert parse_identity(reply, cache) == parse_identity(reply)
