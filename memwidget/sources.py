@@ -79,7 +79,7 @@ class Source(Protocol):
 
 def _bytes(value: object) -> int | None:
     """Return ``value`` as a byte count, or ``None`` where it is not one."""
-    if type(value) is int:  # what every release sends: checked first, fast
+    if type(value) is int:  # what every release sends
         return value if 0 <= value <= MAX_BYTES else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -93,6 +93,12 @@ def _bytes(value: object) -> int | None:
 def _limit(value: object) -> int | None:
     limit = _bytes(value)
     return limit or None
+
+
+def _time(value: object) -> float | None:
+    if isinstance(value, int | float) and math.isfinite(value):
+        return value
+    return None
 
 
 def _text(value: object) -> str:
@@ -160,36 +166,51 @@ def _sample(  # noqa: PLR0917 - one argument per column of the lean read
     ``spilled`` and ``spilled_disk`` are the heartbeat's ``{"memory",
     "disk"}``, or the one integer of releases before 2022.02 and 0.
     """
-    status = getattr(status, "name", status) if status else "unknown"
-    identity = (
-        address if type(address) is str else _text(address),
-        name if type(name) is str else _text(name),
-        host if type(host) is str else _text(host),
-        nthreads if isinstance(nthreads, int) and nthreads > 0 else 0,
-        _limit(memory_limit),
-        status if type(status) is str else _text(status),
-    )
+    # Each check has a fast path first for what every release sends.
+    if not (
+        type(address) is str
+        and type(name) is str
+        and type(host) is str
+        and type(status) is str
+        and status
+    ):
+        status = getattr(status, "name", status) if status else "unknown"
+        address, name, host, status = map(_text, (address, name, host, status))
+    if not (isinstance(nthreads, int) and nthreads > 0):
+        nthreads = 0
+    if not (type(memory_limit) is int and 0 < memory_limit <= MAX_BYTES):
+        memory_limit = _limit(memory_limit)
+    sample_time = _time(sample_time)
     flags = flags if isinstance(flags, int) else 0
-    if not isinstance(sample_time, int | float) or not math.isfinite(sample_time):
-        sample_time = None
     process = _bytes(memory)
     spilled_bytes: int | None = 0
     disk_bytes: int | None = 0
     if flags & _HAS_SPILLED:
         spilled_bytes, disk_bytes = _bytes(spilled), _bytes(spilled_disk)
-    if process is None or spilled_bytes is None or disk_bytes is None:
-        return WorkerSample(*identity, sample_time)
-
     if flags & _HAS_MANAGED:
         managed = _bytes(managed_bytes)
         if managed is None:
-            return WorkerSample(*identity, sample_time)
+            process = None
     else:
         # Releases before 2022.10: the scheduler's own count of every key the
         # worker holds, in memory and spilled, where a lean read fetched it.
         managed = _bytes(nbytes)
+    if process is None or spilled_bytes is None or disk_bytes is None:
+        return WorkerSample(
+            address, name, host, nthreads, memory_limit, status, sample_time
+        )
     return WorkerSample(
-        *identity, sample_time, process, managed, spilled_bytes, disk_bytes
+        address,
+        name,
+        host,
+        nthreads,
+        memory_limit,
+        status,
+        sample_time,
+        process,
+        managed,
+        spilled_bytes,
+        disk_bytes,
     )
 
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from memwidget.breakdown import (
     EMPTY,
     MemoryBreakdown,
-    managed_in_memory_of,
     unchecked,
 )
 from memwidget.window import RollingMin
@@ -31,6 +30,9 @@ FIGURES = (
     "spilled_disk",
 )
 """The independent figures of a breakdown: one wire column each, in wire order."""
+
+Figures = tuple[int, int, int, int, int]
+"""A worker's breakdown as its :data:`FIGURES`, exact, in that order."""
 
 _NO_SPLIT = HAS_DATA | SPLIT_UNKNOWN
 _UNTIMED = -math.inf
@@ -62,9 +64,9 @@ class Tick:
     """
 
     __slots__ = (
+        "_parts",
         "_rows",
         "ages",
-        "breakdowns",
         "cluster",
         "cluster_limit",
         "figures",
@@ -82,7 +84,7 @@ class Tick:
         time: float,
         generation: int,
         samples: Sequence[WorkerSample],
-        breakdowns: Sequence[MemoryBreakdown | None],
+        parts: Sequence[Figures | None],
         figures: Sequence[array[float]],
         ages: array[float],
         status: bytes,
@@ -95,7 +97,7 @@ class Tick:
         self.generation = generation
         """Increases whenever the workers, their order, or an identity changes."""
         self.samples = tuple(samples)
-        self.breakdowns = tuple(breakdowns)
+        self._parts = tuple(parts)
         self.figures = tuple(figures)
         """The columns of :data:`FIGURES`, float64, one entry per worker."""
         self.ages = ages
@@ -133,12 +135,12 @@ class Tick:
             self._rows = tuple(
                 WorkerRow(
                     sample,
-                    breakdown,
+                    None if part is None else unchecked(*part),
                     flag == HAS_DATA,
                     None if sample.time is None else max(0.0, now - sample.time),
                 )
-                for sample, breakdown, flag in zip(
-                    self.samples, self.breakdowns, self.flags, strict=True
+                for sample, part, flag in zip(
+                    self.samples, self._parts, self.flags, strict=True
                 )
             )
         return self._rows
@@ -208,7 +210,7 @@ class Tracker:
     def _clear(self) -> None:
         self._addresses: list[str] = []
         self._samples: list[WorkerSample] = []
-        self._breakdowns: list[MemoryBreakdown | None] = []
+        self._parts: list[Figures | None] = []
         self._figures = [array("d") for _ in FIGURES]
         self._times = array("d")
         self._untimed: set[int] = set()
@@ -241,25 +243,30 @@ class Tracker:
         bumped = False
         for i in changed:
             sample, old = samples[i], previous[i]
-            if _identity(sample) != _identity(old):
+            if (
+                sample.memory_limit != old.memory_limit
+                or sample.name != old.name
+                or sample.host != old.host
+                or sample.nthreads != old.nthreads
+            ):
                 bumped = True
                 self._count_limit(old.memory_limit, -1)
                 self._count_limit(sample.memory_limit, 1)
             previous[i] = sample
-            self._place(i, sample, self._breakdown(sample, now))
+            self._place(i, sample, self._figures_of(sample, now))
         if bumped:
             self.generation += 1
         # Without a time of its own, a sample is taken as new at every reading.
         for i in self._untimed.difference(changed):
             sample = previous[i]
             if sample.process is not None:
-                self._place(i, sample, self._breakdown(sample, now))
+                self._place(i, sample, self._figures_of(sample, now))
         return True
 
     def _rebuild(self, samples: list[WorkerSample], now: float) -> None:
         latest = {sample.address: sample for sample in samples}
         previous = dict(zip(self._addresses, self._samples, strict=True))
-        kept = dict(zip(self._addresses, self._breakdowns, strict=True))
+        kept = dict(zip(self._addresses, self._parts, strict=True))
         if list(latest) != self._addresses or any(
             sample is not previous[address]
             and _identity(sample) != _identity(previous[address])
@@ -273,7 +280,7 @@ class Tracker:
         n = len(latest)
         self._addresses = list(latest)
         self._samples = list(latest.values())
-        self._breakdowns = [None] * n
+        self._parts = [None] * n
         zeros = bytes(8 * n)
         self._figures = [array("d", zeros) for _ in FIGURES]
         self._times = array("d", zeros)
@@ -281,14 +288,10 @@ class Tracker:
         self._flags = bytearray(n)
         for i, (address, sample) in enumerate(latest.items()):
             self._count_limit(sample.memory_limit, 1)
-            breakdown = kept.get(address)
-            if (
-                breakdown is None
-                or sample.time is None
-                or sample is not previous[address]
-            ):
-                breakdown = self._breakdown(sample, now)
-            self._place(i, sample, breakdown)
+            part = kept.get(address)
+            if part is None or sample.time is None or sample is not previous[address]:
+                part = self._figures_of(sample, now)
+            self._place(i, sample, part)
 
     def _count_limit(self, limit: int | None, sign: int) -> None:
         if limit is None:
@@ -296,42 +299,41 @@ class Tracker:
         else:
             self._limits += sign * limit
 
-    def _place(
-        self, i: int, sample: WorkerSample, breakdown: MemoryBreakdown | None
-    ) -> None:
+    def _place(self, i: int, sample: WorkerSample, part: Figures | None) -> None:
         """Write a worker's figures into the columns and the cluster's sums."""
-        sums = self._sums
-        old = self._breakdowns[i]
-        if old is not None:
-            sums[0] -= old.process
-            sums[1] -= old.managed_in_memory
-            sums[2] -= old.managed_spilled
-            sums[3] -= old.unmanaged_old
-            sums[4] -= old.spilled_disk
-        self._breakdowns[i] = breakdown
+        old = self._parts[i]
+        self._parts[i] = part
         self._status[i] = CODES.get(sample.status, OTHER_STATUS)
         if sample.time is None:
             self._times[i] = _UNTIMED
             self._untimed.add(i)
         else:
             self._times[i] = sample.time
-            self._untimed.discard(i)
-        process, in_memory, spilled, old_figure, disk = self._figures
-        if breakdown is None:
+            if self._untimed:
+                self._untimed.discard(i)
+        sums = self._sums
+        if old is not None:
+            sums[0] -= old[0]
+            sums[1] -= old[1]
+            sums[2] -= old[2]
+            sums[3] -= old[3]
+            sums[4] -= old[4]
+        process, in_memory, spilled, unmanaged_old, disk = self._figures
+        if part is None:
             self._flags[i] = 0
-            process[i] = in_memory[i] = spilled[i] = old_figure[i] = disk[i] = 0.0
+            process[i] = in_memory[i] = spilled[i] = unmanaged_old[i] = disk[i] = 0
             return
         self._flags[i] = HAS_DATA if sample.managed_bytes is not None else _NO_SPLIT
-        process[i] = b_process = breakdown.process
-        in_memory[i] = b_in_memory = breakdown.managed_in_memory
-        spilled[i] = b_spilled = breakdown.managed_spilled
-        old_figure[i] = b_old = breakdown.unmanaged_old
-        disk[i] = b_disk = breakdown.spilled_disk
-        sums[0] += b_process
-        sums[1] += b_in_memory
-        sums[2] += b_spilled
-        sums[3] += b_old
-        sums[4] += b_disk
+        process[i] = figure = part[0]
+        sums[0] += figure
+        in_memory[i] = figure = part[1]
+        sums[1] += figure
+        spilled[i] = figure = part[2]
+        sums[2] += figure
+        unmanaged_old[i] = figure = part[3]
+        sums[3] += figure
+        disk[i] = figure = part[4]
+        sums[4] += figure
 
     def _tick(self, now: float) -> Tick:
         now = float(now)
@@ -348,7 +350,7 @@ class Tracker:
             time=now,
             generation=self.generation,
             samples=self._samples,
-            breakdowns=self._breakdowns,
+            parts=self._parts,
             figures=[column[:] for column in self._figures],
             ages=ages,
             status=bytes(self._status),
@@ -358,7 +360,8 @@ class Tracker:
             freshest_age=None if freshest == _UNTIMED else max(0.0, now - freshest),
         )
 
-    def _breakdown(self, sample: WorkerSample, now: float) -> MemoryBreakdown | None:
+    def _figures_of(self, sample: WorkerSample, now: float) -> Figures | None:
+        """Push a sample into its worker's window; return its breakdown's figures."""
         process = sample.process
         if process is None:
             return None
@@ -366,24 +369,36 @@ class Tracker:
         managed_bytes = sample.managed_bytes
         if managed_bytes is None:
             managed_bytes = spilled
-        in_memory = managed_in_memory_of(process, managed_bytes, spilled)
+        in_memory = min(process, max(0, managed_bytes - spilled))
         window = self.windows.get(sample.address)
         if window is None:
             window = self.windows[sample.address] = RollingMin(self.window)
         time = now if sample.time is None else sample.time
         old = window.push(time, process - in_memory)
         if min(process, managed_bytes, spilled, disk) < 0:
-            return MemoryBreakdown.from_inputs(
+            b = MemoryBreakdown.from_inputs(
                 process=process,
                 managed_bytes=managed_bytes,
                 spilled=spilled,
                 spilled_disk=disk,
                 unmanaged_old_window=old,
             )
+            return (
+                b.process,
+                b.managed_in_memory,
+                b.managed_spilled,
+                b.unmanaged_old,
+                b.spilled_disk,
+            )
         # The clamps of MemoryBreakdown.from_inputs, which non-negative
         # figures need no more of.
-        unmanaged = process - in_memory
-        return unchecked(process, in_memory, spilled, min(max(0, old), unmanaged), disk)
+        return (
+            process,
+            in_memory,
+            spilled,
+            min(max(0, old), process - in_memory),
+            disk,
+        )
 
 
 def empty_tick() -> Tick:
@@ -392,7 +407,7 @@ def empty_tick() -> Tick:
         time=0.0,
         generation=0,
         samples=(),
-        breakdowns=(),
+        parts=(),
         figures=[array("d") for _ in FIGURES],
         ages=array("f"),
         status=b"",
