@@ -148,7 +148,9 @@ def main() -> None:
         readme = HERE / "README.md"
         body = readme.read_text()
         head, rest = body.split(START, 1)
-        _, tail = rest.split(END, 1)
+        # The last end marker: a stray second one would otherwise stay, with
+        # stale figures before it.
+        _, tail = rest.rsplit(END, 1)
         readme.write_text(f"{head}{START}\n{text}\n{END}{tail}")
         print(f"\nwrote {readme}")
 

@@ -65,6 +65,44 @@ class WorkerSample:
         return self.process is not None
 
 
+_SETTERS = tuple(getattr(WorkerSample, name).__set__ for name in WorkerSample.__slots__)
+
+
+def _new_sample(  # noqa: PLR0917 - one argument per field
+    address: str,
+    name: str,
+    host: str,
+    nthreads: int,
+    memory_limit: int | None,
+    status: str,
+    time: float | None,
+    process: int | None = None,
+    managed_bytes: int | None = None,
+    spilled: int = 0,
+    spilled_disk: int = 0,
+) -> WorkerSample:
+    """Build a sample as ``WorkerSample(...)`` does, in half the time.
+
+    A frozen dataclass sets each field with ``object.__setattr__``; the slots'
+    own descriptors are faster, which counts for the hundreds of samples a
+    large cluster's read builds at every tick.
+    """
+    sample: WorkerSample = object.__new__(WorkerSample)
+    (a, b, c, d, e, f, g, h, i, j, k) = _SETTERS
+    a(sample, address)
+    b(sample, name)
+    c(sample, host)
+    d(sample, nthreads)
+    e(sample, memory_limit)
+    f(sample, status)
+    g(sample, time)
+    h(sample, process)
+    i(sample, managed_bytes)
+    j(sample, spilled)
+    k(sample, spilled_disk)
+    return sample
+
+
 class Source(Protocol):
     """Anything that can report every worker's raw memory figures."""
 
@@ -168,14 +206,11 @@ def _sample(  # noqa: PLR0917 - one argument per column of the lean read
     """
     # Each check has a fast path first for what every release sends.
     if not (
-        type(address) is str
-        and type(name) is str
-        and type(host) is str
-        and type(status) is str
-        and status
+        type(address) is str and type(host) is str and type(status) is str and status
     ):
-        status = getattr(status, "name", status) if status else "unknown"
-        address, name, host, status = map(_text, (address, name, host, status))
+        address, host = _text(address), _text(host)
+        status = _text(getattr(status, "name", status) if status else "unknown")
+    name = name if type(name) is str else _text(name)  # LocalCluster's are ints
     if not (isinstance(nthreads, int) and nthreads > 0):
         nthreads = 0
     if not (type(memory_limit) is int and 0 < memory_limit <= MAX_BYTES):
@@ -196,10 +231,10 @@ def _sample(  # noqa: PLR0917 - one argument per column of the lean read
         # worker holds, in memory and spilled, where a lean read fetched it.
         managed = _bytes(nbytes)
     if process is None or spilled_bytes is None or disk_bytes is None:
-        return WorkerSample(
+        return _new_sample(
             address, name, host, nthreads, memory_limit, status, sample_time
         )
-    return WorkerSample(
+    return _new_sample(
         address,
         name,
         host,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -14,6 +15,7 @@ from memwidget.sources import (
     ReplyCache,
     SourceError,
     WorkerSample,
+    _new_sample,
     parse_identity,
     parse_worker,
 )
@@ -267,3 +269,15 @@ def test_a_lean_reply_in_tuples_reads_as_in_lists():
     cache = ReplyCache()
     assert parse_identity(as_tuples, cache) == parse_identity(reply)
     assert parse_identity(reply, cache) == parse_identity(reply)
+
+
+@given(st.builds(WorkerSample, address=st.text(max_size=3)))
+def test_a_sample_built_fast_is_the_dataclass_s_own(sample):
+    fields = [getattr(sample, name) for name in WorkerSample.__slots__]
+    fast = _new_sample(*fields)
+    assert type(fast) is WorkerSample
+    assert fast == sample
+    assert repr(fast) == repr(sample)
+    assert hash(fast) == hash(sample)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.process = 1
