@@ -128,8 +128,9 @@ def run(counts: list[int], updates: int) -> list[dict[str, Any]]:
                         row[f"{view}_frame_ms"] = result["frame"]
                         row[f"{view}_max_ms"] = result["max"]
                         row[f"{view}_layout_ms"] = result["layout"]
-                        for key, ms in result["split"].items():
-                            row[f"{view}{key}_mean_ms"] = ms
+                        for event, ms in result["split"].items():
+                            key = event.removeprefix("change").lstrip(":_")
+                            row[f"{view}_{key or 'render'}_mean_ms"] = ms
                     row["decode_ms"] = page.evaluate("r => timeDecode(r)", 200)
                     row["workers_us_per_worker"] = 1e3 * row["workers_ms"] / n
                     rows.append(row)

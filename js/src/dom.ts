@@ -13,12 +13,29 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** Set a text only when it changed: cheaper, and keeps text selections. */
+/**
+ * Set a text only when it changed: cheaper, and keeps text selections. An
+ * element that holds one text node keeps it and has its data changed, so
+ * the browser lays the text out again without restyling a new node.
+ */
 export function setText(element: Element, value: string): void {
-  if (element.textContent !== value) {
+  const node = element.firstChild;
+  if (
+    node !== null &&
+    node === element.lastChild &&
+    node.nodeType === TEXT_NODE &&
+    value !== ""
+  ) {
+    const text = node as Text;
+    if (text.data !== value) {
+      text.data = value;
+    }
+  } else if (element.textContent !== value) {
     element.textContent = value;
   }
 }
+
+const TEXT_NODE = 3;
 
 export function setAttr(element: Element, name: string, value: string): void {
   if (element.getAttribute(name) !== value) {

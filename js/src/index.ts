@@ -8,7 +8,8 @@
  */
 
 import type { AnyModel, RenderProps } from "@anywidget/types";
-import { MemoryView, type ViewName } from "./view";
+import { Batch } from "./batch";
+import { MemoryView, type ViewName, type ViewUpdate } from "./view";
 import { parseCluster, parseMeta, RowSource } from "./wire";
 
 export interface WidgetModel {
@@ -20,6 +21,15 @@ export interface WidgetModel {
   _meta: unknown;
 }
 
+const TRAITS = [
+  "_identities",
+  "_columns",
+  "_cluster",
+  "_meta",
+  "view",
+] as const;
+type Trait = (typeof TRAITS)[number];
+
 /** Mount a widget on `el`; the returned function undoes everything. */
 export function mount(model: AnyModel<WidgetModel>, el: HTMLElement) {
   const view = new MemoryView(el, {
@@ -29,37 +39,53 @@ export function mount(model: AnyModel<WidgetModel>, el: HTMLElement) {
     },
   });
   const source = new RowSource();
+  let rows = source.rows;
 
-  const onColumns = () => {
-    if (source.setColumns(model.get("_columns"))) {
-      view.setRows(source.rows);
+  // The change events of one message mark what changed; the view renders
+  // once per message (see Batch), decoding only what changed.
+  const batch = new Batch<Trait>((changed) => {
+    const update: ViewUpdate = {};
+    if (changed.has("_identities")) {
+      source.setIdentities(model.get("_identities"));
     }
-  };
-  const onIdentities = () => {
-    if (source.setIdentities(model.get("_identities"))) {
-      view.setRows(source.rows);
+    if (changed.has("_columns")) {
+      source.setColumns(model.get("_columns"));
     }
-  };
-  const onCluster = () => view.setCluster(parseCluster(model.get("_cluster")));
-  const onMeta = () => view.setMeta(parseMeta(model.get("_meta")));
-  const onView = () => view.setView(model.get("view"));
+    if (source.rows !== rows) {
+      rows = source.rows;
+      update.rows = rows;
+    }
+    if (changed.has("_cluster")) {
+      update.cluster = parseCluster(model.get("_cluster"));
+    }
+    if (changed.has("_meta")) {
+      update.meta = parseMeta(model.get("_meta"));
+    }
+    if (changed.has("view")) {
+      update.view = model.get("view");
+    }
+    view.update(update);
+  });
 
-  const handlers: [string, () => void][] = [
-    ["change:_columns", onColumns],
-    ["change:_identities", onIdentities],
-    ["change:_cluster", onCluster],
-    ["change:_meta", onMeta],
-    ["change:view", onView],
-  ];
-  onMeta();
-  onCluster();
+  const handlers: [string, () => void][] = TRAITS.map((trait) => [
+    `change:${trait}`,
+    () => batch.mark(trait),
+  ]);
+  handlers.push(["change", () => batch.flush()]);
   source.setIdentities(model.get("_identities"));
-  onColumns();
-  onView();
+  source.setColumns(model.get("_columns"));
+  rows = source.rows;
+  view.update({
+    meta: parseMeta(model.get("_meta")),
+    cluster: parseCluster(model.get("_cluster")),
+    rows,
+    view: model.get("view"),
+  });
   for (const [event, handler] of handlers) {
     model.on(event, handler);
   }
   return () => {
+    batch.close();
     for (const [event, handler] of handlers) {
       model.off(event, handler);
     }

@@ -91,6 +91,8 @@ export class Tooltip {
   private readonly subtitle = h("span", { class: "mw-tip-subtitle" });
   private readonly notes = h("div", { class: "mw-tip-notes" });
   private readonly values = new Map<string, HTMLElement>();
+  /** The size the tooltip had when last placed. */
+  private placedSize: [number, number] = [0, 0];
 
   constructor(id: string) {
     const list = h("dl", { class: "mw-tip-figures" });
@@ -160,6 +162,12 @@ export class Tooltip {
     setHidden(this.element, false);
   }
 
+  /** Whether the size differs from the last placement's; reads layout. */
+  sizeChanged(): boolean {
+    const { width, height } = this.element.getBoundingClientRect();
+    return width !== this.placedSize[0] || height !== this.placedSize[1];
+  }
+
   hide(): void {
     setHidden(this.element, true);
   }
@@ -167,15 +175,18 @@ export class Tooltip {
   /**
    * Move next to (x, y), in viewport coordinates, staying inside `root`:
    * inside its visible part when the tooltip fits there, inside its box in
-   * any case.
+   * any case. `fit` also caps its size to the root's.
    */
-  place(x: number, y: number, root: HTMLElement): void {
+  place(x: number, y: number, root: HTMLElement, fit = true): void {
     const view = root.ownerDocument.defaultView;
     const rect = root.getBoundingClientRect();
     const element = this.element;
-    setStyle(element, "maxWidth", `${Math.max(0, rect.width)}px`);
-    setStyle(element, "maxHeight", `${Math.max(0, rect.height)}px`);
+    if (fit) {
+      setStyle(element, "maxWidth", `${Math.max(0, rect.width)}px`);
+      setStyle(element, "maxHeight", `${Math.max(0, rect.height)}px`);
+    }
     const tip = this.element.getBoundingClientRect();
+    this.placedSize = [tip.width, tip.height];
     let bounds: Box = rect;
     if (view !== null) {
       const visible = intersect(rect, {

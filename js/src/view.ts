@@ -119,6 +119,14 @@ function statusMark(status: number): string {
   return statusName(status).replace(" gracefully", "");
 }
 
+/** What one message changed; absent fields stay as they were. */
+export interface ViewUpdate {
+  rows?: readonly Row[];
+  cluster?: Cluster;
+  meta?: Meta;
+  view?: string;
+}
+
 export interface ViewOptions {
   /** Called when the user picks a view with the toggle. */
   onViewChange?: (view: ViewName) => void;
@@ -170,6 +178,7 @@ export class MemoryView {
   private tipTarget: TipTarget | null = null;
   private tipAnchor: TipAnchor | null = null;
   private readonly options: ViewOptions;
+  private resizes: ResizeObserver | null = null;
 
   constructor(el: HTMLElement, options: ViewOptions = {}) {
     this.options = options;
@@ -263,19 +272,24 @@ export class MemoryView {
       this.tooltip.element,
     );
     this.listen();
+    // New figures can change the tooltip's size; re-place it then, after
+    // layout, instead of reading layout on every update.
+    const Observer = el.ownerDocument.defaultView?.ResizeObserver;
+    if (Observer !== undefined) {
+      this.resizes = new Observer(() => {
+        if (this.tooltip.shown && this.tooltip.sizeChanged()) {
+          this.placeTip(false);
+        }
+      });
+      this.resizes.observe(this.tooltip.element);
+    }
     el.append(this.root);
     this.render();
   }
 
   /** Switch views, as the toggle does, without telling anyone. */
   setView(view: string): void {
-    const next: ViewName = view === "workers" ? "workers" : "cluster";
-    if (next === this.view) {
-      return;
-    }
-    this.view = next;
-    this.hideTip();
-    this.render();
+    this.update({ view });
   }
 
   get currentView(): ViewName {
@@ -283,33 +297,61 @@ export class MemoryView {
   }
 
   setRows(rows: readonly Row[]): void {
-    this.rows = rows;
-    if (!sameWorkers(rows, this.positionsOf)) {
-      this.positionsOf = rows.map((row) => row.worker);
-      this.positions = new Map(
-        rows.map((row, position) => [row.worker.address, position]),
-      );
-    }
-    this.scale = sharedScale(rows);
-    this.recolour();
-    this.render();
+    this.update({ rows });
   }
 
   setCluster(cluster: Cluster): void {
-    this.cluster = cluster;
-    this.render();
+    this.update({ cluster });
   }
 
   setMeta(meta: Meta): void {
-    const old = this.meta.thresholds;
-    this.meta = meta;
-    if (!sameThresholds(old, meta.thresholds)) {
+    this.update({ meta });
+  }
+
+  /** Take everything one message changed, then render once. */
+  update(changes: ViewUpdate): void {
+    let recolour = false;
+    if (changes.meta !== undefined) {
+      const old = this.meta.thresholds;
+      this.meta = changes.meta;
+      recolour = !sameThresholds(old, changes.meta.thresholds);
+    }
+    if (changes.cluster !== undefined) {
+      this.cluster = changes.cluster;
+    }
+    if (changes.rows !== undefined) {
+      const rows = changes.rows;
+      this.rows = rows;
+      if (!sameWorkers(rows, this.positionsOf)) {
+        this.positionsOf = rows.map((row) => row.worker);
+        this.positions = new Map(
+          rows.map((row, position) => [row.worker.address, position]),
+        );
+      }
+      this.scale = sharedScale(rows);
+      recolour = true;
+    }
+    if (recolour) {
       this.recolour();
+    }
+    if (changes.view !== undefined) {
+      const next: ViewName = changes.view === "workers" ? "workers" : "cluster";
+      if (next !== this.view) {
+        this.view = next;
+        this.hideTip();
+      } else if (
+        changes.rows === undefined &&
+        changes.cluster === undefined &&
+        changes.meta === undefined
+      ) {
+        return;
+      }
     }
     this.render();
   }
 
   destroy(): void {
+    this.resizes?.disconnect();
     this.root.remove();
   }
 
@@ -739,7 +781,7 @@ export class MemoryView {
     if (anchor.kind === "element") {
       anchor.element.setAttribute("aria-describedby", this.tooltip.element.id);
     }
-    this.renderTip();
+    this.renderTip(true);
   }
 
   private hideTip(): void {
@@ -755,7 +797,13 @@ export class MemoryView {
     }
   }
 
-  private renderTip(): void {
+  /**
+   * Fill the tooltip with the target's figures. Placing it reads layout, so
+   * a data update places it only when it follows an element (a focused row
+   * may have moved); under the pointer it stays where the last pointer move
+   * put it, and moves again only if its size changed (`placeTip`).
+   */
+  private renderTip(place = false): void {
     const target = this.tipTarget;
     const anchor = this.tipAnchor;
     if (target === null || anchor === null) {
@@ -770,11 +818,22 @@ export class MemoryView {
       return;
     }
     this.tooltip.show(content);
+    if (place || anchor.kind === "element") {
+      this.placeTip(true);
+    }
+  }
+
+  /** Put the shown tooltip by its anchor; reads layout. */
+  private placeTip(fit: boolean): void {
+    const anchor = this.tipAnchor;
+    if (anchor === null || !this.tooltip.shown) {
+      return;
+    }
     if (anchor.kind === "pointer") {
-      this.tooltip.place(anchor.x, anchor.y, this.root);
+      this.tooltip.place(anchor.x, anchor.y, this.root, fit);
     } else {
       const rect = anchor.element.getBoundingClientRect();
-      this.tooltip.place(rect.left + 12, rect.bottom - 10, this.root);
+      this.tooltip.place(rect.left + 12, rect.bottom - 10, this.root, fit);
     }
   }
 

@@ -153,6 +153,8 @@ export class FakeModel {
   readonly state: Record<string, unknown>;
   readonly saved: Record<string, unknown>[] = [];
   private readonly handlers = new Map<string, Set<Handler>>();
+  /** Fire only `change:<trait>`, no plain `change`, as some hosts do. */
+  quiet = false;
 
   constructor(state: Record<string, unknown> = {}) {
     this.state = { view: "cluster", ...state };
@@ -197,6 +199,12 @@ export class FakeModel {
     Object.assign(this.state, update);
     for (const key of changed) {
       for (const handler of this.handlers.get(`change:${key}`) ?? []) {
+        handler();
+      }
+    }
+    // Backbone then fires one plain `change` for the whole set.
+    if (changed.length > 0 && !this.quiet) {
+      for (const handler of this.handlers.get("change") ?? []) {
         handler();
       }
     }

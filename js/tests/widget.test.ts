@@ -431,6 +431,49 @@ describe("tooltip", () => {
   });
 });
 
+describe("one render per message", () => {
+  it("draws a message's traits on its plain change event", () => {
+    const a = worker({ name: "a" });
+    const { model, el } = workersView([a]);
+    const grown = { ...a, process: 2 * GiB };
+    model.receive({
+      _columns: columns([grown]),
+      _cluster: cluster([grown]),
+      _meta: meta({ tick: 2 }),
+    });
+    const row = one(el, "row", "a");
+    const process = row.querySelector(".mw-col-process");
+    expect(process?.textContent).toBe("2.00 GiB / 4.00 GiB");
+    expect(one(el, "img", "Cluster memory")).toBeDefined();
+  });
+
+  it("renders in a microtask where the host fires no plain change", async () => {
+    const a = worker({ name: "a" });
+    const { model, el } = workersView([a]);
+    model.quiet = true;
+    const grown = { ...a, process: 2 * GiB };
+    model.receive({ _columns: columns([grown]), _cluster: cluster([grown]) });
+    const process = () =>
+      one(el, "row", "a").querySelector(".mw-col-process")?.textContent;
+    expect(process()).toBe("1.00 GiB / 4.00 GiB");
+    await Promise.resolve();
+    expect(process()).toBe("2.00 GiB / 4.00 GiB");
+  });
+
+  it("renders nothing after cleanup", async () => {
+    const a = worker({ name: "a" });
+    const model = new FakeModel({ ...tick([a]), view: "workers" });
+    model.quiet = true;
+    const el = mount(model);
+    const handlers = model.listenerCount();
+    model.receive({ _columns: columns([{ ...a, process: 2 * GiB }]) });
+    cleanups.pop()?.();
+    await Promise.resolve();
+    expect(handlers).toBe(6);
+    expect(el.querySelector(".memwidget")).toBeNull();
+  });
+});
+
 describe("many workers", () => {
   const many = Array.from({ length: 10_000 }, (_, i) =>
     worker({ name: `w${String(i).padStart(5, "0")}`, process: i * 1024 }),
@@ -524,7 +567,7 @@ describe("updates from the kernel", () => {
   it("removes its listeners and its elements on cleanup", () => {
     const model = new FakeModel(tick([worker()]));
     const el = mount(model);
-    expect(model.listenerCount()).toBe(5);
+    expect(model.listenerCount()).toBe(6);
     cleanups.pop()?.();
     expect(model.listenerCount()).toBe(0);
     expect(el.childElementCount).toBe(0);
