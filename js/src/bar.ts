@@ -1,7 +1,7 @@
 /** One stacked bar: segments on a shared scale, with threshold ticks. */
 
 import type { Colour, Thresholds } from "./colour";
-import { h, setAttr, setHidden, setStyle } from "./dom";
+import { h, setAttr, setHidden } from "./dom";
 import type { Breakdown } from "./wire";
 
 export const SEGMENTS = [
@@ -44,7 +44,11 @@ export function sharedScale(bars: Iterable<BarFigures>): number {
 export class Bar {
   readonly element: HTMLDivElement;
   private readonly segments: Record<Segment | "process", HTMLDivElement>;
+  /** Spans the bar from 0 to the memory limit; holds the ticks. */
+  private readonly tickSpan: HTMLDivElement;
   private readonly ticks: Record<(typeof TICKS)[number] | "limit", HTMLElement>;
+  /** What was last written, so unchanged values cost no DOM access. */
+  private readonly written = new Map<HTMLElement, string>();
 
   constructor() {
     const segment = (name: string) =>
@@ -65,11 +69,16 @@ export class Bar {
       terminate: tick("terminate"),
       limit: tick("limit"),
     };
+    this.tickSpan = h(
+      "div",
+      { class: "mw-ticks" },
+      ...Object.values(this.ticks),
+    );
     this.element = h(
       "div",
       { class: "mw-bar", "data-colour": "neutral" },
       ...Object.values(this.segments),
-      ...Object.values(this.ticks),
+      this.tickSpan,
     );
   }
 
@@ -95,26 +104,47 @@ export class Bar {
       if (value > 0) {
         shown.add(name);
       }
-      setStyle(element, "left", percent(left, scale));
-      setStyle(element, "width", percent(value, scale));
+      this.write(
+        element,
+        `left: ${percent(left, scale)}; width: ${percent(value, scale)};`,
+      );
       left += Math.max(0, value);
     }
     for (const [name, element] of Object.entries(this.segments)) {
       setHidden(element, !shown.has(name));
     }
+    // The ticks sit at fractions of the limit, inside a span as wide as the
+    // limit: a new scale then restyles the span alone, not every tick.
     const limit = figures.memory_limit;
-    this.place(this.ticks.limit, limit === null ? null : limit, scale);
+    setHidden(this.tickSpan, limit === null || !(limit > 0));
+    if (limit === null || !(limit > 0)) {
+      for (const tick of Object.values(this.ticks)) {
+        setHidden(tick, true);
+      }
+      return;
+    }
+    this.write(this.tickSpan, `width: ${percent(limit, scale)};`);
+    const room = scale / limit;
+    this.place(this.ticks.limit, 1, room);
     for (const name of TICKS) {
-      const fraction = thresholds[name];
-      const at = limit === null || fraction === null ? null : limit * fraction;
-      this.place(this.ticks[name], at, scale);
+      this.place(this.ticks[name], thresholds[name], room);
     }
   }
 
-  private place(tick: HTMLElement, at: number | null, scale: number): void {
-    setHidden(tick, at === null);
-    if (at !== null) {
-      setStyle(tick, "left", percent(at, scale));
+  /** Place a tick at `fraction` of the limit, at most `room` of it. */
+  private place(tick: HTMLElement, fraction: number | null, room: number) {
+    setHidden(tick, fraction === null);
+    if (fraction !== null) {
+      const share = 100 * Math.min(Math.max(0, fraction), room);
+      this.write(tick, `left: ${share.toFixed(3)}%;`);
+    }
+  }
+
+  /** Set an element's whole inline style, if it differs from the last. */
+  private write(element: HTMLElement, css: string): void {
+    if (this.written.get(element) !== css) {
+      this.written.set(element, css);
+      element.style.cssText = css;
     }
   }
 }

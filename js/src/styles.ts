@@ -162,6 +162,12 @@ ${DARK} {
     transparent 3px 5px
   );
 }
+.memwidget .mw-ticks {
+  position: absolute;
+  top: 0;
+  bottom: 0;
+  left: 0;
+}
 .memwidget .mw-tick {
   position: absolute;
   top: -2px;

@@ -210,10 +210,14 @@ describe("worker rows", () => {
     const big = worker({ name: "big", memory_limit: 8 * GiB });
     const { el } = workersView([small, big]);
     const row = one(el, "row", "small");
+    // A tick's place in the bar: its share of the span from 0 to the limit.
+    const span = row.querySelector<HTMLElement>(".mw-ticks");
     const left = (selector: string) =>
-      Number.parseFloat(
-        row.querySelector<HTMLElement>(selector)?.style.left ?? "",
-      );
+      (Number.parseFloat(span?.style.width ?? "") *
+        Number.parseFloat(
+          row.querySelector<HTMLElement>(selector)?.style.left ?? "",
+        )) /
+      100;
     expect(left('[data-threshold="limit"]')).toBeCloseTo(50);
     expect(left('[data-threshold="target"]')).toBeCloseTo(30);
     expect(left('[data-threshold="terminate"]')).toBeCloseTo(47.5);
@@ -240,6 +244,15 @@ describe("worker rows", () => {
       );
     expect(mark("target")?.hidden).toBe(true);
     expect(mark("spill")?.hidden).toBe(false);
+  });
+
+  it("hides every tick of a worker without a limit", () => {
+    const { el } = workersView([worker({ name: "w", memory_limit: null })]);
+    const ticks = one(el, "row", "w").querySelectorAll<HTMLElement>(".mw-tick");
+    expect(ticks).toHaveLength(5);
+    for (const tick of ticks) {
+      expect(tick.hidden).toBe(true);
+    }
   });
 });
 
