@@ -213,9 +213,9 @@ def unchecked(
 ) -> MemoryBreakdown:
     """Build a breakdown from figures that meet the invariants by construction.
 
-    Skips the checks of the constructor, which cost as much as the rest of a
-    worker's update: only for callers that have applied the clamps of
-    :meth:`MemoryBreakdown.from_inputs` themselves.
+    Skips the checks of the constructor, which cost more than building the
+    record: only for callers that have applied the clamps of
+    :meth:`MemoryBreakdown.from_inputs` themselves, as the tracker does.
     """
     breakdown = object.__new__(MemoryBreakdown)
     _set(breakdown, "process", process)

@@ -353,6 +353,10 @@ def _changed_rows(new: list[list[Any]], old: list[list[Any]]) -> list[int]:
     Each column is compared whole first, in C; only a column that differs is
     searched, and only outside the rows already known to differ, which is
     where a heartbeat changes most columns at once.
+
+    Still a pass over every worker's inputs, and the reply still carries
+    them all: a handler answering only the workers whose inputs changed since
+    the previous read would make both cost what the new heartbeats cost.
     """
     n = len(new[0])
     changed: list[int] | None = None

@@ -9,11 +9,7 @@ from itertools import compress
 from operator import is_not
 from typing import TYPE_CHECKING
 
-from memwidget.breakdown import (
-    EMPTY,
-    MemoryBreakdown,
-    unchecked,
-)
+from memwidget.breakdown import EMPTY, MemoryBreakdown, unchecked
 from memwidget.window import RollingMin
 from memwidget.wire import CODES, HAS_DATA, OTHER_STATUS, SPLIT_UNKNOWN
 
