@@ -4,9 +4,13 @@ A static page (frontend/harness.html) imports the built
 ``memwidget/static/widget.js`` and mounts it on a fake anywidget model. The
 messages are what ``MemoryWidget.poll()`` sends for synthetic workers (every
 worker with new figures each tick), in the real wire format. Each update
-sets the traits, fires their change events as anywidget does, and forces
-style and layout; its time is the median over many updates, with the pointer
-on a bar so the tooltip follows too. The page paints between updates
+sets the traits, fires their change events as Backbone does (one
+``change:<trait>`` each, then one plain ``change``, on which the widget
+renders the whole message once), lets any microtask the widget queued run,
+and forces style and layout; its time is the median over many updates, with
+the pointer on a bar so the tooltip follows too. ``<view>_<trait>_mean_ms``
+is the mean time in each trait's change handler (marking it changed),
+``<view>_render_mean_ms`` in the plain ``change`` handler (the render). The page paints between updates
 (``frame``: from the update until the next animation frame, which includes
 waiting for it). ``decode`` is ``decodeColumns`` alone, from js/src/wire.ts.
 """
