@@ -10,7 +10,8 @@ renders the whole message once), lets any microtask the widget queued run,
 and forces style and layout; its time is the median over many updates, with
 the pointer on a bar so the tooltip follows too. ``<view>_<trait>_mean_ms``
 is the mean time in each trait's change handler (marking it changed),
-``<view>_render_mean_ms`` in the plain ``change`` handler (the render). The page paints between updates
+``<view>_render_mean_ms`` in the plain ``change`` handler (the render). The
+page paints between updates
 (``frame``: from the update until the next animation frame, which includes
 waiting for it). ``decode`` is ``decodeColumns`` alone, from js/src/wire.ts.
 """
