@@ -369,7 +369,7 @@ ${DARK} {
   text-align: right;
   font-variant-numeric: tabular-nums;
 }
-@container memwidget (max-width: 640px) {
+@container memwidget (max-width: 760px) {
   .memwidget .mw-secondary {
     display: none;
   }
