@@ -145,6 +145,27 @@ def write_notebook(root: Path, name: str, cells: Sequence[str]) -> str:
 
 
 @dataclass
+def log_tail(path: Path, lines: int = 40) -> str:
+    """Return the end of a server's log, for failure messages."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def isolated_environment(base: Path, folders: dict[str, str]) -> dict[str, str]:
+    """Return this process's environment with each variable set to a folder of
+    ``base`` (created), so a server under test writes nothing outside it.
+    """
+    env = dict(os.environ)
+    for variable, name in folders.items():
+        folder = base / name
+        folder.mkdir(parents=True, exist_ok=True)
+        env[variable] = str(folder)
+    return env
+
+
 class JupyterServer:
     """A ``jupyter lab`` or ``jupyter notebook`` server in a temporary world.
 
@@ -178,11 +199,7 @@ class JupyterServer:
 
     def log_tail(self, lines: int = 40) -> str:
         """Return the end of the server's log, for failure messages."""
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def notebook_url(self, path: str) -> str:
         """Return the page URL that opens the notebook at server ``path``."""
@@ -286,19 +303,17 @@ class JupyterServer:
         ]
 
     def _environment(self) -> dict[str, str]:
-        env = dict(os.environ)
-        folders = {
-            "JUPYTER_CONFIG_DIR": "config",
-            "JUPYTER_DATA_DIR": "data",
-            "JUPYTER_RUNTIME_DIR": "runtime",
-            "IPYTHONDIR": "ipython",
-            "HOME": "home",
-            "TMPDIR": "tmp",
-        }
-        for variable, name in folders.items():
-            folder = self.base / name
-            folder.mkdir(parents=True, exist_ok=True)
-            env[variable] = str(folder)
+        env = isolated_environment(
+            self.base,
+            {
+                "JUPYTER_CONFIG_DIR": "config",
+                "JUPYTER_DATA_DIR": "data",
+                "JUPYTER_RUNTIME_DIR": "runtime",
+                "IPYTHONDIR": "ipython",
+                "HOME": "home",
+                "TMPDIR": "tmp",
+            },
+        )
         for variable in ("JUPYTER_PATH", "JUPYTERLAB_SETTINGS_DIR", "JUPYTER_TOKEN"):
             env.pop(variable, None)
         # The kernel spec says `python`; put this environment's first anyway.

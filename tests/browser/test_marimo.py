@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import ipaddress
-import os
 import re
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 import psutil
 import pytest
 from browser_cells import WIDGET_TIMEOUT, expect_view, view_button, worker_rows
-from jupyter_harness import free_port
+from jupyter_harness import free_port, isolated_environment, log_tail
 from playwright.sync_api import expect
 
 SERVER_START_TIMEOUT = 90.0
@@ -95,26 +94,20 @@ class MarimoServer:
         return self.base / "marimo.log"
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def _environment(self) -> dict[str, str]:
-        env = dict(os.environ)
-        folders = {
-            "HOME": "home",
-            "XDG_CONFIG_HOME": "home/.config",
-            "XDG_CACHE_HOME": "home/.cache",
-            "XDG_DATA_HOME": "home/.local/share",
-            "XDG_STATE_HOME": "home/.local/state",
-            "TMPDIR": "tmp",
-        }
-        for variable, name in folders.items():
-            folder = self.base / name
-            folder.mkdir(parents=True, exist_ok=True)
-            env[variable] = str(folder)
+        env = isolated_environment(
+            self.base,
+            {
+                "HOME": "home",
+                "XDG_CONFIG_HOME": "home/.config",
+                "XDG_CACHE_HOME": "home/.cache",
+                "XDG_DATA_HOME": "home/.local/share",
+                "XDG_STATE_HOME": "home/.local/state",
+                "TMPDIR": "tmp",
+            },
+        )
         # `marimo edit` asks PyPI for a newer version unless told not to;
         # `marimo run` does not ask, and this keeps it that way.
         env["MARIMO_SKIP_UPDATE_CHECK"] = "1"
