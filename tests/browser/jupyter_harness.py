@@ -144,7 +144,6 @@ def write_notebook(root: Path, name: str, cells: Sequence[str]) -> str:
     return path.relative_to(root).as_posix()
 
 
-@dataclass
 def log_tail(path: Path, lines: int = 40) -> str:
     """Return the end of a server's log, for failure messages."""
     try:
@@ -166,6 +165,7 @@ def isolated_environment(base: Path, folders: dict[str, str]) -> dict[str, str]:
     return env
 
 
+@dataclass
 class JupyterServer:
     """A ``jupyter lab`` or ``jupyter notebook`` server in a temporary world.
 
