@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import threading
 import time
 import weakref
@@ -166,6 +167,8 @@ class MemoryWidget(anywidget.AnyWidget):
         self._tick_count = 0
         self._state = "connecting"
         self._message = ""
+        self._newest_sample = -math.inf
+        self._newest_seen_at = 0.0
         self._lock = threading.RLock()
         self._stop = threading.Event()
         super().__init__(view=view)
@@ -235,12 +238,22 @@ class MemoryWidget(anywidget.AnyWidget):
             self._send_tick(tick)
 
     def _freshness(self, tick: Tick) -> tuple[str, str]:
+        """Say whether heartbeats still arrive, on the kernel's clock alone.
+
+        Sample times come from the workers' clocks, which may be skewed from
+        the kernel's on a remote cluster; what counts is when the kernel last
+        saw a newer sample, not how old that sample claims to be.
+        """
         freshest = tick.freshest_age
         if freshest is None:
             return "live", "" if tick.workers else "no workers"
+        newest = tick.time - freshest  # the newest sample's time, worker clock
+        if newest > self._newest_sample:
+            self._newest_sample, self._newest_seen_at = newest, tick.time
+        silent = tick.time - self._newest_seen_at
         limit = 3 * heartbeat_interval(tick.workers) + 2 * self.interval
-        if freshest > limit:
-            return "stale", f"no heartbeat for {freshest:.0f} s"
+        if silent > limit:
+            return "stale", f"no heartbeat for {silent:.0f} s"
         return "live", ""
 
     def _set_state(self, state: str, message: str) -> None:

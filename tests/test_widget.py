@@ -155,16 +155,33 @@ def test_an_unexpected_error_in_a_source_is_logged_not_raised(quiet_widget, capl
     assert "KeyError" in w._meta["message"]
 
 
-def test_old_samples_mark_the_widget_stale(quiet_widget):
-    import time
-
-    old = time.time() - 600
-    w = quiet_widget(
-        source=FakeSource([WorkerSample("a", time=old, process=1, managed_bytes=0)])
-    )
+def test_the_widget_is_stale_when_no_newer_heartbeat_arrives(quiet_widget):
+    sample = WorkerSample("a", time=time.time(), process=1, managed_bytes=0)
+    source = FakeSource([sample])
+    w = quiet_widget(source=source, interval=0.01)  # stale after 1.52 s
     w.poll()
+    assert w.state == "live"
+    time.sleep(1.6)
+    w.poll()  # the same sample again: no heartbeat since
     assert w.state == "stale"
-    assert "no heartbeat" in w._meta["message"]
+    assert "no heartbeat for 2 s" in w._meta["message"]
+    source.samples = [WorkerSample("a", time=time.time(), process=2, managed_bytes=0)]
+    w.poll()
+    assert w.state == "live"
+
+
+def test_a_skewed_worker_clock_is_not_taken_for_silence(quiet_widget):
+    # A remote worker's clock ten minutes behind the kernel's, heartbeating.
+    skew = -600
+    source = FakeSource()
+    w = quiet_widget(source=source, interval=0.01)
+    for i in range(3):
+        source.samples = [
+            WorkerSample("a", time=time.time() + skew, process=i, managed_bytes=0)
+        ]
+        w.poll()
+        assert w.state == "live"
+        time.sleep(0.6)
 
 
 def test_identities_are_sent_only_when_membership_changes(quiet_widget):
