@@ -12,6 +12,7 @@ import asyncio
 import logging
 import math
 import os
+import socket
 import time
 from dataclasses import dataclass
 from itertools import compress
@@ -622,7 +623,7 @@ class ProcessSource:
                 WorkerSample(
                     address=f"pid://{proc.pid}",
                     name=f"{name} ({proc.pid})",
-                    host=os.uname().nodename,
+                    host=socket.gethostname(),
                     nthreads=1,
                     memory_limit=limit,
                     status="running",
