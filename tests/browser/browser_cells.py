@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, expect
 
+from memwidget.breakdown import FIELDS
+
 # The first cell of most test notebooks: a two-worker LocalCluster, the
 # workers' addresses in a fixed order, and a way to hold unmanaged memory.
 CLUSTER_SETUP = """\
@@ -59,18 +61,7 @@ wait_for_process(second, 100 * 2**20)
 print("memory placed")"""
 
 # Every figure the tooltip gives exactly, as ``data-bytes``.
-EXACT_FIELDS = (
-    "process",
-    "managed",
-    "managed_in_memory",
-    "managed_spilled",
-    "unmanaged",
-    "unmanaged_old",
-    "unmanaged_recent",
-    "optimistic",
-    "spilled_disk",
-    "memory_limit",
-)
+EXACT_FIELDS = (*FIELDS, "memory_limit")
 
 WIDGET_TIMEOUT = 30_000
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
+from browser_cells import CLUSTER_SETUP, WIDGET_TIMEOUT
 from jupyter_harness import (
     assert_no_tracebacks,
     assert_no_widget_errors,
@@ -15,19 +16,7 @@ from jupyter_harness import (
 from playwright.sync_api import expect
 
 CLUSTER_CELLS = [
-    """\
-from distributed import Client, LocalCluster
-from memwidget import MemoryWidget
-
-cluster = LocalCluster(
-    n_workers=2,
-    threads_per_worker=1,
-    memory_limit="1GiB",
-    dashboard_address="127.0.0.1:0",
-    processes=True,
-)
-client = Client(cluster)
-client.wait_for_workers(2)""",
+    CLUSTER_SETUP,
     """\
 w = MemoryWidget(client, interval=0.5)
 w""",
@@ -35,8 +24,6 @@ w""",
 import sys
 print(f"memwidget-test workers={len(client.nthreads())} prefix={sys.prefix}")""",
 ]
-
-WIDGET_TIMEOUT = 30_000
 
 
 def test_widget_renders_one_row_per_worker(
