@@ -18,10 +18,10 @@ waiting for it). ``decode`` is ``decodeColumns`` alone, from js/src/wire.ts.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import functools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from bench_kernel import ReplaySource, replies
-from common import COUNTS, ROOT, print_table, write_results
+from common import ROOT, arguments, print_table, write_results
 
 from memwidget import MemoryWidget
 
-CHROMIUM = "/usr/bin/chromium"
+# The tests' browser: MEMWIDGET_CHROMIUM, or Debian's.
+CHROMIUM = os.environ.get("MEMWIDGET_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -149,11 +150,7 @@ def run(counts: list[int], updates: int) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", type=int, nargs="*", default=list(COUNTS))
-    parser.add_argument("--updates", type=int, default=120)
-    parser.add_argument("--json", help="write the figures here too")
-    args = parser.parse_args()
+    args = arguments(__doc__, updates=(int, 120, "updates per view and count"))
     start = time.perf_counter()
     rows = run(args.counts, args.updates)
     print_table(

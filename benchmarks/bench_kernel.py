@@ -12,13 +12,12 @@ Synthetic metrics are smaller than a busy cluster's (see synthetic.py).
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import time
 from typing import Any
 
-from common import COUNTS, measure, print_table, write_results
+from common import arguments, measure, print_table, write_results
 from synthetic import heartbeat, lean_reply, over_the_wire, worker_states
 
 from memwidget import MemoryWidget
@@ -205,11 +204,7 @@ def bench(n: int, budget: float, *, paced: bool) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", type=int, nargs="*", default=list(COUNTS))
-    parser.add_argument("--budget", type=float, default=2.0, help="seconds per figure")
-    parser.add_argument("--json", help="write the figures here too")
-    args = parser.parse_args()
+    args = arguments(__doc__, budget=(float, 2.0, "seconds per figure"))
     results = []
     for paced, title in (
         (True, "heartbeat-paced: new samples from n / heartbeat interval workers"),

@@ -12,11 +12,10 @@ the identity() figures are a lower bound.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from typing import Any
 
-from common import COUNTS, measure, print_table, write_results
+from common import arguments, measure, print_table, write_results
 from synthetic import lean_reply, worker_states
 
 
@@ -53,11 +52,7 @@ async def bench(n: int, budget: float) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", type=int, nargs="*", default=list(COUNTS))
-    parser.add_argument("--budget", type=float, default=2.0, help="seconds per figure")
-    parser.add_argument("--json", help="write the figures here too")
-    args = parser.parse_args()
+    args = arguments(__doc__, budget=(float, 2.0, "seconds per figure"))
     rows = [asyncio.run(bench(n, args.budget)) for n in args.counts]
     keys = ["workers", "identity_ms", "identity_bytes", "identity_B_per_worker"]
     keys += ["lean_ms", "lean_bytes", "lean_B_per_worker", "bytes_ratio"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import os
@@ -20,6 +21,21 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTS = (10, 100, 1_000, 10_000)
+
+
+def arguments(
+    description: str, **extra: tuple[type, object, str]
+) -> argparse.Namespace:
+    """Parse the options every benchmark takes, plus ``extra`` ones.
+
+    ``extra`` maps an option's name to its (type, default, help).
+    """
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--counts", type=int, nargs="*", default=list(COUNTS))
+    for name, (kind, default, text) in extra.items():
+        parser.add_argument(f"--{name}", type=kind, default=default, help=text)
+    parser.add_argument("--json", help="write the figures here too")
+    return parser.parse_args()
 
 
 def command() -> str:
